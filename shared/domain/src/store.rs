@@ -1,0 +1,102 @@
+//! The storage port. The domain says what must hold (which values are unique, which keys a
+//! search may start from, when a profile expires); an adapter decides how.
+
+use crate::idempotency::{IdempotencyKey, IdempotencyRecord};
+use crate::password::PasswordHash;
+use crate::profile::{Customer, SearchKey};
+use crate::values::{CustomerNumber, CustomerRef, OrganisationId};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// A unique value is held by another live profile.
+    #[error("unique value taken: {0:?}")]
+    Taken(TakenValue),
+    /// The profile is no longer at the version the write was based on.
+    #[error("the profile changed concurrently")]
+    VersionConflict,
+    /// Another create already used the idempotency key.
+    #[error("the idempotency key is already recorded")]
+    IdempotencyKeyRecorded,
+    /// The profile to change does not exist.
+    #[error("no such profile")]
+    Missing,
+    /// The database is unreachable, throttling or failing: the caller may retry later.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Stored data that cannot be read back.
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakenValue {
+    Email,
+    CustomerRef,
+}
+
+/// Everything a create writes, in one atomic step.
+#[derive(Debug)]
+pub struct NewProfile<'a> {
+    pub customer: &'a Customer,
+    pub password: Option<&'a PasswordHash>,
+    pub idempotency: Option<(&'a IdempotencyKey, &'a IdempotencyRecord)>,
+    pub now: DateTime<Utc>,
+}
+
+/// Where the next page of a search key's entries starts; opaque to the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindCursor(pub String);
+
+/// Profiles filed under one search key, before the search's own filters.
+#[derive(Debug, Default)]
+pub struct FoundPage {
+    pub customers: Vec<Customer>,
+    /// Set when more entries follow.
+    pub next: Option<FindCursor>,
+}
+
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// Reserves `count` consecutive customer numbers for this caller alone and returns the first.
+    async fn reserve_customer_numbers(&self, count: u32) -> Result<i64, StoreError>;
+
+    /// Writes a new profile with its unique-value guards, search entries and, when given, its
+    /// idempotency record; all or nothing. A guard held by an expired profile may be taken over.
+    async fn insert(&self, profile: NewProfile<'_>) -> Result<(), StoreError>;
+
+    /// Replaces `previous` with `next` if the stored version is still `previous.version`,
+    /// moving guards and search entries along; all or nothing.
+    async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The profile, if stored (expired ones included: expiry is the domain's call).
+    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError>;
+
+    async fn get_by_ref(&self, organisation: OrganisationId, reference: &CustomerRef) -> Result<Option<Customer>, StoreError>;
+
+    /// Profiles by number, in no particular order; unknown numbers are left out.
+    async fn get_many(&self, organisation: OrganisationId, numbers: &[CustomerNumber]) -> Result<Vec<Customer>, StoreError>;
+
+    /// Profiles by reference, in no particular order; unknown references are left out.
+    async fn get_many_by_ref(&self, organisation: OrganisationId, references: &[CustomerRef]) -> Result<Vec<Customer>, StoreError>;
+
+    /// One page of the profiles filed under a search key, reading at most `limit` entries.
+    async fn find(
+        &self,
+        organisation: OrganisationId,
+        key: &SearchKey,
+        after: Option<FindCursor>,
+        limit: usize,
+    ) -> Result<FoundPage, StoreError>;
+
+    async fn idempotency_record(
+        &self,
+        organisation: OrganisationId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// The stored hash, read only to compare a password; it never leaves the domain.
+    async fn password_hash(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<PasswordHash>, StoreError>;
+}
