@@ -1,0 +1,46 @@
+//! Building the SDK client once per Lambda instance.
+
+use aws_config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use std::time::Duration;
+
+/// Where the store lives: read from the environment once at start-up.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub table_name: String,
+    /// Set for DynamoDB Local (`http://127.0.0.1:8000`); unset on AWS.
+    pub endpoint: Option<String>,
+}
+
+impl StoreConfig {
+    pub fn from_env() -> Result<Self, String> {
+        let table_name = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
+        let endpoint = std::env::var("DYNAMODB_ENDPOINT").ok().filter(|s| !s.is_empty());
+        Ok(Self { table_name, endpoint })
+    }
+}
+
+/// A client with short timeouts: a Lambda answering an API call must give up on a sick
+/// database within seconds and say 503, not hang until its own timeout.
+pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(8))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(3));
+    if let Some(endpoint) = &config.endpoint {
+        // DynamoDB Local accepts any credentials and region; fixed ones keep a local run
+        // independent of the developer's AWS profile.
+        loader = loader
+            .endpoint_url(endpoint)
+            .region(Region::new(
+                std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-north-1".to_string()),
+            ))
+            .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
+    }
+    let shared = loader.load().await;
+    aws_sdk_dynamodb::Client::new(&shared)
+}

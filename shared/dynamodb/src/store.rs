@@ -1,0 +1,528 @@
+//! `ProfileStore` on DynamoDB.
+
+use crate::error::unavailable;
+use crate::items::{self, EXPIRES_AT, Item, OWNER, PASSWORD_HASH, PK, SK, VERSION, n, s};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, Delete, KeysAndAttributes, Put, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
+use chrono::{DateTime, Utc};
+use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
+use customers_domain::password::PasswordHash;
+use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
+use customers_domain::store::{FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue};
+use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
+use futures::{StreamExt, TryStreamExt};
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+/// BatchGetItem takes at most 100 keys.
+const BATCH_GET_MAX: usize = 100;
+/// How many batch reads of one lookup run at once.
+const BATCH_CONCURRENCY: usize = 4;
+/// Transactions cancelled only because another transaction held an item are tried again.
+const TRANSACTION_ATTEMPTS: u32 = 6;
+
+#[derive(Clone)]
+pub struct DynamoProfileStore {
+    client: Client,
+    table: String,
+}
+
+/// What a transaction item stands for, to explain a cancellation.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Profile,
+    Guard(TakenValue),
+    SearchEntry,
+    Idempotency,
+}
+
+impl DynamoProfileStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn put(&self, item: Item) -> Put {
+        Put::builder().table_name(&self.table).set_item(Some(item)).build().unwrap_or_else(|_| unreachable_put())
+    }
+
+    /// A guard may be taken when free, when it already names this profile, or when the
+    /// profile holding it has expired (DynamoDB deletes expired items only eventually).
+    fn guard_put(&self, org: OrganisationId, claim: &UniqueClaim, customer: &Customer, now: DateTime<Utc>) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(items::unique_item(org, claim, customer)))
+            .condition_expression("attribute_not_exists(#pk) OR #owner = :me OR #exp <= :now")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#owner", OWNER)
+            .expression_attribute_names("#exp", EXPIRES_AT)
+            .expression_attribute_values(":me", n(customer.customer_number.value()))
+            .expression_attribute_values(":now", n(now.timestamp()))
+            .build()
+            .unwrap_or_else(|_| unreachable_put());
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    fn guard_delete(&self, org: OrganisationId, claim: &UniqueClaim, owner: CustomerNumber) -> TransactWriteItem {
+        let key = HashMap::from([(PK.to_string(), s(items::unique_pk(org, claim))), (SK.to_string(), s(items::UNIQUE_SK))]);
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .condition_expression("attribute_not_exists(#pk) OR #owner = :me")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#owner", OWNER)
+            .expression_attribute_values(":me", n(owner.value()))
+            .build()
+            .unwrap_or_else(|_| unreachable_delete());
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
+    fn search_put(&self, org: OrganisationId, key: &SearchKey, customer: &Customer) -> TransactWriteItem {
+        TransactWriteItem::builder().put(self.put(items::search_item(org, key, customer))).build()
+    }
+
+    fn search_delete(&self, org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(items::search_key_item(org, key, number)))
+            .build()
+            .unwrap_or_else(|_| unreachable_delete());
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
+    /// Runs a transaction, retrying cancellations caused only by contention, and explains a
+    /// failed condition by the part it guarded.
+    async fn transact(&self, operation: &str, writes: Vec<(Part, TransactWriteItem)>) -> Result<(), Failure> {
+        let (parts, writes): (Vec<Part>, Vec<TransactWriteItem>) = writes.into_iter().unzip();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(writes.clone()))
+                .send()
+                .await;
+            let error = match result {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            let reasons = cancellation_reasons(&error);
+            if let Some(reasons) = reasons {
+                let failed: Vec<(Part, &CancellationReason)> = parts
+                    .iter()
+                    .zip(reasons.iter())
+                    .filter(|(_, r)| r.code().is_some_and(|c| c != "None"))
+                    .map(|(p, r)| (*p, r))
+                    .collect();
+                if let Some((part, reason)) = failed.iter().find(|(_, r)| r.code() == Some("ConditionalCheckFailed")) {
+                    return Err(Failure::Condition {
+                        part: *part,
+                        existing: reason.item().cloned(),
+                    });
+                }
+                let contended = failed.iter().all(|(_, r)| r.code() == Some("TransactionConflict"));
+                if contended && attempt < TRANSACTION_ATTEMPTS {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    continue;
+                }
+            }
+            return Err(Failure::Store(unavailable(operation, error)));
+        }
+    }
+
+    async fn get_item(&self, key: Item, projection: Option<&str>) -> Result<Option<Item>, StoreError> {
+        let mut request = self.client.get_item().table_name(&self.table).set_key(Some(key)).consistent_read(true);
+        if let Some(p) = projection {
+            request = request.projection_expression(p);
+        }
+        let out = request.send().await.map_err(|e| unavailable("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    /// Reads many items by key, in batches of 100, retrying what DynamoDB leaves unprocessed.
+    async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let chunks: Vec<Vec<Item>> = keys.chunks(BATCH_GET_MAX).map(<[Item]>::to_vec).collect();
+        let results: Vec<Vec<Item>> = futures::stream::iter(chunks.into_iter().map(|chunk| self.batch_get_chunk(chunk)))
+            .buffer_unordered(BATCH_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    async fn batch_get_chunk(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::new();
+        let mut pending = keys;
+        let mut attempt = 0;
+        while !pending.is_empty() {
+            attempt += 1;
+            if attempt > 8 {
+                return Err(StoreError::Unavailable("BatchGetItem: keys left unprocessed after 8 attempts".into()));
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(pending))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Corrupt(format!("BatchGetItem request: {e}")))?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|e| unavailable("BatchGetItem", e))?;
+            if let Some(mut responses) = out.responses
+                && let Some(items) = responses.remove(&self.table)
+            {
+                found.extend(items);
+            }
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            if !pending.is_empty() {
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A transaction that did not happen, and why.
+enum Failure {
+    Condition { part: Part, existing: Option<Item> },
+    Store(StoreError),
+}
+
+fn cancellation_reasons<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<CancellationReason>> {
+    match error {
+        SdkError::ServiceError(service) => match service.err() {
+            TransactWriteItemsError::TransactionCanceledException(c) => Some(c.cancellation_reasons().to_vec()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let base = 20u64 << attempt.min(6);
+    Duration::from_millis(base + rand_jitter(base))
+}
+
+fn rand_jitter(max: u64) -> u64 {
+    // Jitter from the clock's sub-second noise: enough to spread contending retries apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    nanos % max.max(1)
+}
+
+// The builders fail only when a required member is missing; every call above sets them.
+fn unreachable_put() -> Put {
+    Put::builder().table_name("").set_item(Some(HashMap::new())).build().unwrap_or_else(|_| std::process::abort())
+}
+
+fn unreachable_delete() -> Delete {
+    Delete::builder().table_name("").set_key(Some(HashMap::new())).build().unwrap_or_else(|_| std::process::abort())
+}
+
+fn claim_kind(claim: &UniqueClaim) -> TakenValue {
+    match claim {
+        UniqueClaim::Email(_) => TakenValue::Email,
+        UniqueClaim::CustomerRef(_) => TakenValue::CustomerRef,
+    }
+}
+
+#[async_trait]
+impl ProfileStore for DynamoProfileStore {
+    async fn reserve_customer_numbers(&self, count: u32) -> Result<i64, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(items::counter_key()))
+            .update_expression("ADD #next :count")
+            .expression_attribute_names("#next", "next")
+            .expression_attribute_values(":count", n(count))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unavailable("UpdateItem(counter)", e))?;
+        let last = match out.attributes.as_ref().and_then(|a| a.get("next")) {
+            Some(AttributeValue::N(v)) => v.parse::<i64>().map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?,
+            _ => return Err(StoreError::Corrupt("counter returned no value".into())),
+        };
+        Ok(last - i64::from(count) + 1)
+    }
+
+    async fn insert(&self, profile: NewProfile<'_>) -> Result<(), StoreError> {
+        let customer = profile.customer;
+        let org = customer.organisation_id;
+        let mut item = items::profile_item(customer)?;
+        if let Some(hash) = profile.password {
+            item.insert(PASSWORD_HASH.into(), s(hash.as_phc()));
+        }
+        let put_profile = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", PK)
+            .build()
+            .map_err(|e| StoreError::Corrupt(format!("Put profile: {e}")))?;
+        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().put(put_profile).build())];
+        for claim in customer.unique_claims() {
+            writes.push((Part::Guard(claim_kind(&claim)), self.guard_put(org, &claim, customer, profile.now)));
+        }
+        for key in customer.search_keys() {
+            writes.push((Part::SearchEntry, self.search_put(org, &key, customer)));
+        }
+        if let Some((key, record)) = profile.idempotency {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(items::idempotency_item(org, key, record)?))
+                .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#exp", EXPIRES_AT)
+                .expression_attribute_values(":now", n(profile.now.timestamp()))
+                .build()
+                .map_err(|e| StoreError::Corrupt(format!("Put idempotency: {e}")))?;
+            writes.push((Part::Idempotency, TransactWriteItem::builder().put(put).build()));
+        }
+        match self.transact("TransactWriteItems(insert)", writes).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Store(e)) => Err(e),
+            Err(Failure::Condition { part, .. }) => Err(match part {
+                Part::Guard(kind) => StoreError::Taken(kind),
+                Part::Idempotency => StoreError::IdempotencyKeyRecorded,
+                Part::Profile | Part::SearchEntry => {
+                    StoreError::Corrupt(format!("customer number {} is already stored", customer.customer_number))
+                }
+            }),
+        }
+    }
+
+    async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let org = next.organisation_id;
+        let number = next.customer_number;
+        // An update of the profile's own attributes leaves other attributes (the password hash)
+        // alone: SET what the profile has, REMOVE what it no longer has.
+        let before = items::customer_attributes(previous)?;
+        let mut after = items::customer_attributes(next)?;
+        match next.expires_at_epoch() {
+            Some(t) => {
+                after.insert(EXPIRES_AT.into(), n(t));
+            }
+            None => {}
+        }
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        let mut sets = Vec::new();
+        for (i, (name, value)) in after.iter().enumerate() {
+            names.insert(format!("#a{i}"), name.clone());
+            values.insert(format!(":a{i}"), value.clone());
+            sets.push(format!("#a{i} = :a{i}"));
+        }
+        let mut removed: BTreeSet<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        if next.expires_at_epoch().is_none() {
+            removed.insert(EXPIRES_AT.into());
+        }
+        let removes: Vec<String> = removed
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                names.insert(format!("#r{i}"), name.clone());
+                format!("#r{i}")
+            })
+            .collect();
+        names.insert("#version".into(), VERSION.into());
+        names.insert("#pk".into(), PK.into());
+        values.insert(":expected".into(), n(previous.version));
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(items::profile_key(org, number)))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(#pk) AND #version = :expected")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| StoreError::Corrupt(format!("Update profile: {e}")))?;
+        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().update(update).build())];
+
+        let expiry_moved = previous.expires_at_epoch() != next.expires_at_epoch();
+        let old_claims: BTreeSet<UniqueClaim> = previous.unique_claims().into_iter().collect();
+        let new_claims: BTreeSet<UniqueClaim> = next.unique_claims().into_iter().collect();
+        for claim in old_claims.difference(&new_claims) {
+            writes.push((Part::Guard(claim_kind(claim)), self.guard_delete(org, claim, number)));
+        }
+        for claim in &new_claims {
+            if !old_claims.contains(claim) || expiry_moved {
+                writes.push((Part::Guard(claim_kind(claim)), self.guard_put(org, claim, next, now)));
+            }
+        }
+        let old_keys: BTreeSet<SearchKey> = previous.search_keys().into_iter().collect();
+        let new_keys: BTreeSet<SearchKey> = next.search_keys().into_iter().collect();
+        for key in old_keys.difference(&new_keys) {
+            writes.push((Part::SearchEntry, self.search_delete(org, key, number)));
+        }
+        for key in &new_keys {
+            if !old_keys.contains(key) || expiry_moved {
+                writes.push((Part::SearchEntry, self.search_put(org, key, next)));
+            }
+        }
+        match self.transact("TransactWriteItems(replace)", writes).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Store(e)) => Err(e),
+            Err(Failure::Condition { part: Part::Profile, existing }) => Err(match existing {
+                Some(_) => StoreError::VersionConflict,
+                None => StoreError::Missing,
+            }),
+            Err(Failure::Condition { part: Part::Guard(kind), .. }) => Err(StoreError::Taken(kind)),
+            Err(Failure::Condition { part, .. }) => Err(StoreError::Corrupt(format!("unexpected condition on {part:?}"))),
+        }
+    }
+
+    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError> {
+        self.get_item(items::profile_key(organisation, number), None)
+            .await?
+            .map(items::customer_from_item)
+            .transpose()
+    }
+
+    async fn get_by_ref(&self, organisation: OrganisationId, reference: &CustomerRef) -> Result<Option<Customer>, StoreError> {
+        let guard = self.get_item(items::ref_guard_key(organisation, reference), None).await?;
+        let Some(owner) = guard.as_ref().and_then(items::owner_of) else {
+            return Ok(None);
+        };
+        let number = CustomerNumber::parse("customerNumber", owner).map_err(|e| StoreError::Corrupt(e.message))?;
+        let customer = self.get(organisation, number).await?;
+        // A guard left behind by an expired holder may point at a profile that no longer uses
+        // the reference; only a profile that still has it answers.
+        Ok(customer.filter(|c| &c.customer_ref == reference))
+    }
+
+    async fn get_many(&self, organisation: OrganisationId, numbers: &[CustomerNumber]) -> Result<Vec<Customer>, StoreError> {
+        let keys = numbers.iter().map(|n| items::profile_key(organisation, *n)).collect();
+        self.batch_get(keys).await?.into_iter().map(items::customer_from_item).collect()
+    }
+
+    async fn get_many_by_ref(&self, organisation: OrganisationId, references: &[CustomerRef]) -> Result<Vec<Customer>, StoreError> {
+        let keys = references.iter().map(|r| items::ref_guard_key(organisation, r)).collect();
+        let guards = self.batch_get(keys).await?;
+        let numbers: Vec<CustomerNumber> = guards
+            .iter()
+            .filter_map(items::owner_of)
+            .filter_map(|o| CustomerNumber::parse("customerNumber", o).ok())
+            .collect();
+        let wanted: BTreeSet<&CustomerRef> = references.iter().collect();
+        Ok(self
+            .get_many(organisation, &numbers)
+            .await?
+            .into_iter()
+            .filter(|c| wanted.contains(&c.customer_ref))
+            .collect())
+    }
+
+    async fn find(
+        &self,
+        organisation: OrganisationId,
+        key: &SearchKey,
+        after: Option<FindCursor>,
+        limit: usize,
+    ) -> Result<FoundPage, StoreError> {
+        let (pk, prefix) = search_partition_and_prefix(organisation, key);
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_values(":pk", s(pk.clone()));
+        if prefix.is_empty() {
+            query = query.key_condition_expression("#pk = :pk");
+        } else {
+            query = query
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":prefix", s(prefix));
+        }
+        if let Some(FindCursor(sk)) = after {
+            query = query.set_exclusive_start_key(Some(HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])));
+        }
+        let out = query.send().await.map_err(|e| unavailable("Query(search)", e))?;
+        let numbers: Vec<CustomerNumber> = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .filter_map(items::owner_of)
+            .filter_map(|o| CustomerNumber::parse("customerNumber", o).ok())
+            .collect();
+        let next = out.last_evaluated_key.and_then(|k| match k.get(SK) {
+            Some(AttributeValue::S(sk)) => Some(FindCursor(sk.clone())),
+            _ => None,
+        });
+        let wanted: BTreeSet<SearchKey> = BTreeSet::from([key.clone()]);
+        let customers = self
+            .get_many(organisation, &numbers)
+            .await?
+            .into_iter()
+            // An entry whose profile moved on (a stale entry) is not a match.
+            .filter(|c| c.search_keys().iter().any(|k| matches_key(k, &wanted)))
+            .collect();
+        Ok(FoundPage { customers, next })
+    }
+
+    async fn idempotency_record(
+        &self,
+        organisation: OrganisationId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let Some(item) = self.get_item(items::idempotency_key(organisation, key), None).await? else {
+            return Ok(None);
+        };
+        if items::expires_at_of(&item).is_some_and(|t| t <= Utc::now().timestamp()) {
+            return Ok(None);
+        }
+        serde_dynamo::from_item(item)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("reading an idempotency record: {e}")))
+    }
+
+    async fn password_hash(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<PasswordHash>, StoreError> {
+        let item = self.get_item(items::profile_key(organisation, number), Some(PASSWORD_HASH)).await?;
+        Ok(match item.as_ref().and_then(|i| i.get(PASSWORD_HASH)) {
+            Some(AttributeValue::S(phc)) => Some(PasswordHash::from_stored(phc.clone())),
+            _ => None,
+        })
+    }
+}
+
+fn search_partition_and_prefix(org: OrganisationId, key: &SearchKey) -> (String, String) {
+    items::search_partition(org, key)
+}
+
+/// A name key matches by surname and first-name prefix; the others exactly.
+fn matches_key(have: &SearchKey, wanted: &BTreeSet<SearchKey>) -> bool {
+    wanted.iter().any(|w| match (have, w) {
+        (
+            SearchKey::Name { surname: hs, first_name: hf },
+            SearchKey::Name { surname: ws, first_name: wf },
+        ) => hs == ws && hf.starts_with(wf.as_str()),
+        _ => have == w,
+    })
+}
