@@ -25,7 +25,11 @@ impl Password {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
         if raw.trim().is_empty() {
-            return Err(FieldError::new(field, ErrorCode::Required, format!("{field} must not be empty or only white space")));
+            return Err(FieldError::new(
+                field,
+                ErrorCode::Required,
+                format!("{field} must not be empty or only white space"),
+            ));
         }
         if !(Self::MIN..=Self::MAX).contains(&len) {
             return Err(FieldError::new(
@@ -102,7 +106,9 @@ impl PasswordHasherConfig {
     /// Verifies with the parameters recorded in the hash itself, so older hashes still verify.
     pub fn verify(&self, password: &Password, hash: &PasswordHash) -> bool {
         match Phc::new(hash.as_phc()) {
-            Ok(parsed) => Argon2::default().verify_password(password.expose().as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.expose().as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         }
     }
@@ -135,8 +141,12 @@ mod tests {
         assert!(a.as_phc().starts_with("$argon2id$"));
         assert_ne!(a, b, "salted");
         assert!(config.verify(&pw, &a));
-        let wrong = Password::parse("password", "abcD124").unwrap_or_else(|e| panic!("{}", e.message));
+        let wrong =
+            Password::parse("password", "abcD124").unwrap_or_else(|e| panic!("{}", e.message));
         assert!(!config.verify(&wrong, &a));
-        assert_eq!(format!("{pw:?} {a:?}"), "Password(<redacted>) PasswordHash(<redacted>)");
+        assert_eq!(
+            format!("{pw:?} {a:?}"),
+            "Password(<redacted>) PasswordHash(<redacted>)"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The customer profile and the rules that shape it on create and update.
 
-use crate::contract::{CustomerPostRequest, CustomerPutRequest, CustomerResponse, LocalDateResponse};
+use crate::contract::{
+    CustomerPostRequest, CustomerPutRequest, CustomerResponse, LocalDateResponse,
+};
 use crate::password::Password;
 use crate::telephone::{LandlineNumber, MobileNumber};
 use crate::time::{format_timestamp, timestamp};
@@ -63,7 +65,12 @@ impl ProfileType {
                 "temporary profiles are created with POST /profiles/temporary",
             )
             .rejecting(raw)),
-            _ => Err(FieldError::new(field, ErrorCode::NotAllowed, format!("{field} must be 'S' or 'P'")).rejecting(raw)),
+            _ => Err(FieldError::new(
+                field,
+                ErrorCode::NotAllowed,
+                format!("{field} must be 'S' or 'P'"),
+            )
+            .rejecting(raw)),
         }
     }
 }
@@ -138,7 +145,10 @@ pub enum SearchKey {
     Telephone(String),
     VippsId(String),
     /// Lower-cased surname, then lower-cased first name (searched by prefix).
-    Name { surname: String, first_name: String },
+    Name {
+        surname: String,
+        first_name: String,
+    },
 }
 
 impl Customer {
@@ -158,7 +168,9 @@ impl Customer {
     }
 
     pub fn unique_claims(&self) -> Vec<UniqueClaim> {
-        let mut claims = vec![UniqueClaim::CustomerRef(self.customer_ref.as_str().to_string())];
+        let mut claims = vec![UniqueClaim::CustomerRef(
+            self.customer_ref.as_str().to_string(),
+        )];
         if self.status != Status::Deleted
             && self.profile_type != ProfileType::Temporary
             && let Some(email) = &self.email
@@ -179,18 +191,23 @@ impl Customer {
         if let Some(v) = &self.vipps_id {
             keys.push(SearchKey::VippsId(v.as_str().to_string()));
         }
-        let surname = PersonName::without_placeholder(self.surname.as_str()).trim().to_lowercase();
+        let surname = PersonName::without_placeholder(self.surname.as_str())
+            .trim()
+            .to_lowercase();
         if !surname.is_empty() {
             keys.push(SearchKey::Name {
                 surname,
-                first_name: PersonName::without_placeholder(self.first_name.as_str()).trim().to_lowercase(),
+                first_name: PersonName::without_placeholder(self.first_name.as_str())
+                    .trim()
+                    .to_lowercase(),
             });
         }
         keys
     }
 
     pub fn to_response(&self, include_ecards: bool) -> CustomerResponse {
-        let show_username = self.profile_type == ProfileType::Standard && self.status == Status::Active;
+        let show_username =
+            self.profile_type == ProfileType::Standard && self.status == Status::Active;
         CustomerResponse {
             uuid: self.uuid.to_string(),
             status: self.status.code().into(),
@@ -209,7 +226,11 @@ impl Customer {
             vipps_id: self.vipps_id.as_ref().map(ToString::to_string),
             email_old: self.email_old.clone(),
             parent_id: self.parent_id,
-            username: if show_username { self.username.clone() } else { None },
+            username: if show_username {
+                self.username.clone()
+            } else {
+                None
+            },
             country_code: self.mobile.as_ref().map(|m| m.country_code.clone()),
             customer_ref: self.customer_ref.to_string(),
             date_of_birth: self.date_of_birth.map(|d| LocalDateResponse {
@@ -221,7 +242,10 @@ impl Customer {
             preferences: Vec::new(),
             last_sign_in_at: self.last_sign_in_at.as_ref().map(format_timestamp),
             expiration_date: self.expiration_date.as_ref().map(format_timestamp),
-            landline_number: self.landline_number.as_ref().map(|l| l.as_str().to_string()),
+            landline_number: self
+                .landline_number
+                .as_ref()
+                .map(|l| l.as_str().to_string()),
             last_sign_in_from: self.last_sign_in_from.clone(),
             ecards: include_ecards.then(Vec::new),
             email_verified_at: self.email_verified_at.as_ref().map(format_timestamp),
@@ -229,10 +253,20 @@ impl Customer {
             telephone_number: self.mobile.as_ref().map(|m| m.e164.clone()),
             customer_accounts: Vec::new(),
             customer_account_id: self.customer_account_id.as_ref().map(ToString::to_string),
-            related_customer_numbers: self.related_customer_numbers.iter().map(|n| n.value()).collect(),
+            related_customer_numbers: self
+                .related_customer_numbers
+                .iter()
+                .map(|n| n.value())
+                .collect(),
             language_preference_iso6393: self.language.iso6393.clone(),
-            telephone_number_verified_at: self.telephone_number_verified_at.as_ref().map(format_timestamp),
-            telephone_number_no_country_code: self.mobile.as_ref().map(|m| m.national_number.clone()),
+            telephone_number_verified_at: self
+                .telephone_number_verified_at
+                .as_ref()
+                .map(format_timestamp),
+            telephone_number_no_country_code: self
+                .mobile
+                .as_ref()
+                .map(|m| m.national_number.clone()),
             id: self.customer_number.value(),
             language_preference: self.language.legacy.clone(),
         }
@@ -275,17 +309,25 @@ struct PersonalInput<'a> {
 
 fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) -> Option<&'a str> {
     if value.is_none() {
-        problems.push(FieldError::new(field, ErrorCode::Required, format!("{field} is required")));
+        problems.push(FieldError::new(
+            field,
+            ErrorCode::Required,
+            format!("{field} is required"),
+        ));
     }
     value
 }
 
 impl PersonalFields {
-    fn parse(input: PersonalInput<'_>, now: DateTime<Utc>, problems: &mut Problems) -> Option<Self> {
+    fn parse(
+        input: PersonalInput<'_>,
+        now: DateTime<Utc>,
+        problems: &mut Problems,
+    ) -> Option<Self> {
         let first_name = required(problems, "firstName", input.first_name)
             .and_then(|v| problems.take(PersonName::parse("firstName", v)));
-        let surname =
-            required(problems, "surname", input.surname).and_then(|v| problems.take(PersonName::parse("surname", v)));
+        let surname = required(problems, "surname", input.surname)
+            .and_then(|v| problems.take(PersonName::parse("surname", v)));
         let email = problems.take_opt(input.email.map(|v| EmailAddress::parse("email", v)));
         let vipps_id = problems.take_opt(input.vipps_id.map(|v| VippsId::parse("vippsId", v)));
         let mobile = problems.take(MobileNumber::parse(
@@ -298,18 +340,40 @@ impl PersonalFields {
                 .telephone_number_verified_at
                 .map(|v| parse_instant("telephoneNumberVerifiedAt", v)),
         );
-        let landline_number = problems.take_opt(input.landline_number.map(|v| LandlineNumber::parse("landlineNumber", v)));
-        let date_of_birth =
-            problems.take_opt(input.date_of_birth.map(|v| DateOfBirth::parse("dateOfBirth", v, now.date_naive())));
-        let nationality = problems.take_opt(input.nationality.map(|v| Nationality::parse("nationality", v)));
-        let language = problems.take(Language::parse(input.language_preference_iso6393, input.language_preference));
-        let expiration_date = problems.take_opt(input.expiration_date.map(|v| parse_instant("expirationDate", v)));
+        let landline_number = problems.take_opt(
+            input
+                .landline_number
+                .map(|v| LandlineNumber::parse("landlineNumber", v)),
+        );
+        let date_of_birth = problems.take_opt(
+            input
+                .date_of_birth
+                .map(|v| DateOfBirth::parse("dateOfBirth", v, now.date_naive())),
+        );
+        let nationality = problems.take_opt(
+            input
+                .nationality
+                .map(|v| Nationality::parse("nationality", v)),
+        );
+        let language = problems.take(Language::parse(
+            input.language_preference_iso6393,
+            input.language_preference,
+        ));
+        let expiration_date = problems.take_opt(
+            input
+                .expiration_date
+                .map(|v| parse_instant("expirationDate", v)),
+        );
         if let Some(t) = expiration_date
             && t <= now
         {
             problems.push(
-                FieldError::new("expirationDate", ErrorCode::NotAllowed, "expirationDate must be in the future")
-                    .rejecting(format_timestamp(&t)),
+                FieldError::new(
+                    "expirationDate",
+                    ErrorCode::NotAllowed,
+                    "expirationDate must be in the future",
+                )
+                .rejecting(format_timestamp(&t)),
             );
         }
         if input.postal_addresses.is_some_and(|a| !a.is_empty()) {
@@ -359,24 +423,50 @@ pub struct NewCustomer {
 }
 
 impl NewCustomer {
-    pub fn parse(request: &CustomerPostRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(
+        request: &CustomerPostRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
         let organisation_id = match request.organisation_id {
             None => {
-                problems.push(FieldError::new("organisationId", ErrorCode::Required, "organisationId is required"));
+                problems.push(FieldError::new(
+                    "organisationId",
+                    ErrorCode::Required,
+                    "organisationId is required",
+                ));
                 None
             }
             Some(raw) => problems.take(OrganisationId::parse("organisationId", raw)),
         };
         let created_by = required(&mut problems, "createdBy", request.created_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("createdBy", v)));
-        let created_by_channel = required(&mut problems, "createdByChannel", request.created_by_channel.as_deref())
-            .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
+        let created_by_channel = required(
+            &mut problems,
+            "createdByChannel",
+            request.created_by_channel.as_deref(),
+        )
+        .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
         let profile_type = problems
-            .take_opt(request.profile_type.as_deref().map(|v| ProfileType::parse("profileType", v)))
+            .take_opt(
+                request
+                    .profile_type
+                    .as_deref()
+                    .map(|v| ProfileType::parse("profileType", v)),
+            )
             .unwrap_or(ProfileType::Standard);
-        let password = problems.take_opt(request.password.as_deref().map(|v| Password::parse("password", v)));
-        let customer_ref = problems.take_opt(request.customer_ref.as_deref().map(|v| CustomerRef::parse("customerRef", v)));
+        let password = problems.take_opt(
+            request
+                .password
+                .as_deref()
+                .map(|v| Password::parse("password", v)),
+        );
+        let customer_ref = problems.take_opt(
+            request
+                .customer_ref
+                .as_deref()
+                .map(|v| CustomerRef::parse("customerRef", v)),
+        );
         let customer_account_id = problems.take_opt(
             request
                 .customer_account_id
@@ -390,7 +480,9 @@ impl NewCustomer {
                 email: request.email.as_deref(),
                 vipps_id: request.vipps_id.as_deref(),
                 country_code: request.country_code.as_deref(),
-                telephone_number_no_country_code: request.telephone_number_no_country_code.as_deref(),
+                telephone_number_no_country_code: request
+                    .telephone_number_no_country_code
+                    .as_deref(),
                 telephone_number: request.telephone_number.as_deref(),
                 telephone_number_verified_at: request.telephone_number_verified_at.as_deref(),
                 landline_number: request.landline_number.as_deref(),
@@ -404,27 +496,35 @@ impl NewCustomer {
             now,
             &mut problems,
         );
-        match (problems.is_empty(), organisation_id, created_by, created_by_channel, personal) {
-            (true, Some(organisation_id), Some(created_by), Some(created_by_channel), Some(p)) => Ok(Self {
-                organisation_id,
-                profile_type,
-                first_name: p.first_name,
-                surname: p.surname,
-                email: p.email,
-                password,
-                vipps_id: p.vipps_id,
-                customer_ref,
-                mobile: p.mobile,
-                telephone_number_verified_at: p.telephone_number_verified_at,
-                landline_number: p.landline_number,
-                date_of_birth: p.date_of_birth,
-                nationality: p.nationality,
-                language: p.language,
-                expiration_date: p.expiration_date,
-                customer_account_id,
-                created_by,
-                created_by_channel,
-            }),
+        match (
+            problems.is_empty(),
+            organisation_id,
+            created_by,
+            created_by_channel,
+            personal,
+        ) {
+            (true, Some(organisation_id), Some(created_by), Some(created_by_channel), Some(p)) => {
+                Ok(Self {
+                    organisation_id,
+                    profile_type,
+                    first_name: p.first_name,
+                    surname: p.surname,
+                    email: p.email,
+                    password,
+                    vipps_id: p.vipps_id,
+                    customer_ref,
+                    mobile: p.mobile,
+                    telephone_number_verified_at: p.telephone_number_verified_at,
+                    landline_number: p.landline_number,
+                    date_of_birth: p.date_of_birth,
+                    nationality: p.nationality,
+                    language: p.language,
+                    expiration_date: p.expiration_date,
+                    customer_account_id,
+                    created_by,
+                    created_by_channel,
+                })
+            }
             _ => Err(problems.into_errors()),
         }
     }
@@ -453,7 +553,9 @@ impl NewCustomer {
             username,
             email_verified_at: None,
             vipps_id: self.vipps_id,
-            customer_ref: self.customer_ref.unwrap_or_else(|| CustomerRef::from_customer_number(number)),
+            customer_ref: self
+                .customer_ref
+                .unwrap_or_else(|| CustomerRef::from_customer_number(number)),
             mobile: self.mobile,
             telephone_number_verified_at: self.telephone_number_verified_at,
             landline_number: self.landline_number,
@@ -509,12 +611,19 @@ impl Clone for PersonalFields {
 }
 
 impl CustomerUpdate {
-    pub fn parse(request: &CustomerPutRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(
+        request: &CustomerPutRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
         let changed_by = required(&mut problems, "changedBy", request.changed_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("changedBy", v)));
-        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
-            .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
+        let changed_by_channel = required(
+            &mut problems,
+            "changedByChannel",
+            request.changed_by_channel.as_deref(),
+        )
+        .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
         if let Some(status) = request.status.as_deref()
             && status.trim() != "A"
         {
@@ -534,8 +643,12 @@ impl CustomerUpdate {
                 .as_deref()
                 .map(|v| LegacyCustomerAccountId::parse("customerAccountId", v)),
         );
-        let email_verified_at =
-            problems.take_opt(request.email_verified_at.as_deref().map(|v| parse_instant("emailVerifiedAt", v)));
+        let email_verified_at = problems.take_opt(
+            request
+                .email_verified_at
+                .as_deref()
+                .map(|v| parse_instant("emailVerifiedAt", v)),
+        );
         let personal = PersonalFields::parse(
             PersonalInput {
                 first_name: request.first_name.as_deref(),
@@ -543,7 +656,9 @@ impl CustomerUpdate {
                 email: request.email.as_deref(),
                 vipps_id: request.vipps_id.as_deref(),
                 country_code: request.country_code.as_deref(),
-                telephone_number_no_country_code: request.telephone_number_no_country_code.as_deref(),
+                telephone_number_no_country_code: request
+                    .telephone_number_no_country_code
+                    .as_deref(),
                 telephone_number: request.telephone_number.as_deref(),
                 telephone_number_verified_at: request.telephone_number_verified_at.as_deref(),
                 landline_number: request.landline_number.as_deref(),
@@ -557,7 +672,12 @@ impl CustomerUpdate {
             now,
             &mut problems,
         );
-        match (problems.is_empty(), changed_by, changed_by_channel, personal) {
+        match (
+            problems.is_empty(),
+            changed_by,
+            changed_by_channel,
+            personal,
+        ) {
             (true, Some(changed_by), Some(changed_by_channel), Some(personal)) => Ok(Self {
                 personal,
                 email_verified_at,
@@ -572,7 +692,8 @@ impl CustomerUpdate {
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
         let p = self.personal.clone();
         let mut next = current.clone();
-        let email_changed = next.email.as_ref().map(EmailAddress::key) != p.email.as_ref().map(EmailAddress::key);
+        let email_changed =
+            next.email.as_ref().map(EmailAddress::key) != p.email.as_ref().map(EmailAddress::key);
         next.first_name = p.first_name;
         next.surname = p.surname;
         next.email = p.email;
@@ -608,7 +729,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
     }
 
     fn docs_example() -> CustomerPostRequest {
@@ -647,12 +770,26 @@ mod tests {
             telephone_number_no_country_code: Some("91234567".into()),
             ..Default::default()
         };
-        let errors = NewCustomer::parse(&request, now()).err().unwrap_or_default();
+        let errors = NewCustomer::parse(&request, now())
+            .err()
+            .unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        for f in ["organisationId", "createdBy", "createdByChannel", "firstName", "surname", "email", "nationality", "countryCode"] {
+        for f in [
+            "organisationId",
+            "createdBy",
+            "createdByChannel",
+            "firstName",
+            "surname",
+            "email",
+            "nationality",
+            "countryCode",
+        ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
-        let phone = errors.iter().find(|e| e.field == "countryCode").map(|e| e.code);
+        let phone = errors
+            .iter()
+            .find(|e| e.field == "countryCode")
+            .map(|e| e.code);
         assert_eq!(phone, Some(ErrorCode::Telephone));
     }
 
@@ -660,27 +797,41 @@ mod tests {
     fn placeholder_names_are_cleaned_on_write_and_on_read() {
         let mut request = docs_example();
         request.first_name = Some("IKKE SATT".into());
-        let c = NewCustomer::parse(&request, now()).map(|n| n.into_customer(CustomerNumber::assigned(1), now()));
+        let c = NewCustomer::parse(&request, now())
+            .map(|n| n.into_customer(CustomerNumber::assigned(1), now()));
         let mut c = c.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(c.first_name.as_str(), "");
         // Data stored before the rule: cleaned when read.
-        c.surname = serde_json::from_value(serde_json::json!("ikkesatt")).unwrap_or_else(|_| PersonName::empty());
+        c.surname = serde_json::from_value(serde_json::json!("ikkesatt"))
+            .unwrap_or_else(|_| PersonName::empty());
         assert_eq!(c.to_response(false).surname, "");
     }
 
     #[test]
     fn email_is_unique_only_while_the_permanent_profile_is_not_deleted() {
-        let c = NewCustomer::parse(&docs_example(), now()).map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
+        let c = NewCustomer::parse(&docs_example(), now())
+            .map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
         let mut c = c.unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(c.unique_claims().contains(&UniqueClaim::Email("ola@nordmann.org".into())));
-        assert!(c.unique_claims().contains(&UniqueClaim::CustomerRef("7".into())));
+        assert!(
+            c.unique_claims()
+                .contains(&UniqueClaim::Email("ola@nordmann.org".into()))
+        );
+        assert!(
+            c.unique_claims()
+                .contains(&UniqueClaim::CustomerRef("7".into()))
+        );
         c.status = Status::Deleted;
-        assert!(!c.unique_claims().iter().any(|u| matches!(u, UniqueClaim::Email(_))));
+        assert!(
+            !c.unique_claims()
+                .iter()
+                .any(|u| matches!(u, UniqueClaim::Email(_)))
+        );
     }
 
     #[test]
     fn put_replaces_fields_and_keeps_identity() {
-        let c = NewCustomer::parse(&docs_example(), now()).map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
+        let c = NewCustomer::parse(&docs_example(), now())
+            .map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
         let c = c.unwrap_or_else(|e| panic!("{e:?}"));
         let put: CustomerPutRequest = serde_json::from_value(serde_json::json!({
             "firstName": "Kari", "surname": "Nordmann", "changedBy": "crm-user", "changedByChannel": "crm",

@@ -94,8 +94,7 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
 
 /// The parameters that can start a search, named in the 400 answer when none is given.
-pub const STARTING_PARAMETERS: &str =
-    "email, countryCode with telephoneNumberNoCountryCode, telephoneNumber, customerRef, vippsId, surname (optionally with firstName)";
+pub const STARTING_PARAMETERS: &str = "email, countryCode with telephoneNumberNoCountryCode, telephoneNumber, customerRef, vippsId, surname (optionally with firstName)";
 
 fn non_blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -106,17 +105,32 @@ fn parse_bool(field: &str, raw: Option<&str>) -> Result<bool, FieldError> {
         None => Ok(false),
         Some(s) if s == "true" => Ok(true),
         Some(s) if s == "false" => Ok(false),
-        Some(s) => Err(FieldError::new(field, ErrorCode::Format, format!("{field} must be true or false")).rejecting(s)),
+        Some(s) => Err(FieldError::new(
+            field,
+            ErrorCode::Format,
+            format!("{field} must be true or false"),
+        )
+        .rejecting(s)),
     }
 }
 
-pub fn parse_bounded_number(field: &str, raw: Option<&str>, default: u64, min: u64, max: u64) -> Result<u64, FieldError> {
+pub fn parse_bounded_number(
+    field: &str,
+    raw: Option<&str>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, FieldError> {
     match raw {
         None => Ok(default),
         Some(s) => match s.trim().parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(FieldError::new(field, ErrorCode::Format, format!("{field} must be a whole number from {min} to {max}"))
-                .rejecting(s)),
+            _ => Err(FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} must be a whole number from {min} to {max}"),
+            )
+            .rejecting(s)),
         },
     }
 }
@@ -151,11 +165,18 @@ impl CustomerQuery {
                     });
                 }
                 Err(_) => problems.push(
-                    FieldError::new("organisationId", ErrorCode::Format, "organisationId must be a whole number").rejecting(org),
+                    FieldError::new(
+                        "organisationId",
+                        ErrorCode::Format,
+                        "organisationId must be a whole number",
+                    )
+                    .rejecting(org),
                 ),
             }
         }
-        let email = problems.take_opt(non_blank(&params.email).map(|v| EmailAddress::parse("email", v).map(|e| e.key())));
+        let email = problems.take_opt(
+            non_blank(&params.email).map(|v| EmailAddress::parse("email", v).map(|e| e.key())),
+        );
         let telephone = problems
             .take(MobileNumber::search_form(
                 non_blank(&params.country_code),
@@ -163,18 +184,28 @@ impl CustomerQuery {
                 non_blank(&params.telephone_number),
             ))
             .flatten();
-        let landline = problems.take_opt(
-            non_blank(&params.landline_number).map(|v| LandlineNumber::parse("landlineNumber", v).map(|l| l.as_str().to_string())),
-        );
+        let landline =
+            problems.take_opt(non_blank(&params.landline_number).map(|v| {
+                LandlineNumber::parse("landlineNumber", v).map(|l| l.as_str().to_string())
+            }));
         let date_of_birth = problems.take_opt(
-            non_blank(&params.date_of_birth).map(|v| DateOfBirth::parse("dateOfBirth", v, today).map(DateOfBirth::date)),
+            non_blank(&params.date_of_birth)
+                .map(|v| DateOfBirth::parse("dateOfBirth", v, today).map(DateOfBirth::date)),
         );
-        let vipps_id = problems.take_opt(non_blank(&params.vipps_id).map(|v| VippsId::parse("vippsId", v)));
-        let customer_ref = problems.take_opt(non_blank(&params.customer_ref).map(|v| CustomerRef::parse("customerRef", v)));
-        let surname = problems.take_opt(non_blank(&params.surname).map(|v| PersonName::parse("surname", v)));
-        let first_name = problems.take_opt(non_blank(&params.first_name).map(|v| PersonName::parse("firstName", v)));
+        let vipps_id =
+            problems.take_opt(non_blank(&params.vipps_id).map(|v| VippsId::parse("vippsId", v)));
+        let customer_ref = problems.take_opt(
+            non_blank(&params.customer_ref).map(|v| CustomerRef::parse("customerRef", v)),
+        );
+        let surname =
+            problems.take_opt(non_blank(&params.surname).map(|v| PersonName::parse("surname", v)));
+        let first_name = problems
+            .take_opt(non_blank(&params.first_name).map(|v| PersonName::parse("firstName", v)));
         let include_temporary = problems
-            .take(parse_bool("includeTemporary", non_blank(&params.include_temporary)))
+            .take(parse_bool(
+                "includeTemporary",
+                non_blank(&params.include_temporary),
+            ))
             .unwrap_or(false);
         let max_result_set = problems
             .take(parse_bounded_number(
@@ -189,7 +220,9 @@ impl CustomerQuery {
             return Err(crate::CustomerError::Invalid(problems.into_errors()));
         }
         let surname = surname.map(|s| s.search_form()).filter(|s| !s.is_empty());
-        let first_name = first_name.map(|s| s.search_form()).filter(|s| !s.is_empty());
+        let first_name = first_name
+            .map(|s| s.search_form())
+            .filter(|s| !s.is_empty());
         // The most selective key given starts the search.
         let start = if let Some(e) = &email {
             SearchStart::Indexed(SearchKey::Email(e.clone()))
@@ -236,10 +269,17 @@ impl CustomerQuery {
         if c.profile_type == ProfileType::Temporary && !self.include_temporary {
             return false;
         }
-        let name = |n: &PersonName| PersonName::without_placeholder(n.as_str()).trim().to_lowercase();
+        let name = |n: &PersonName| {
+            PersonName::without_placeholder(n.as_str())
+                .trim()
+                .to_lowercase()
+        };
         let first_name_matches = |wanted: &str| {
             let have = name(&c.first_name);
-            have == wanted || have.strip_prefix(wanted).is_some_and(|rest| rest.starts_with(' '))
+            have == wanted
+                || have
+                    .strip_prefix(wanted)
+                    .is_some_and(|rest| rest.starts_with(' '))
         };
         self.surname.as_deref().is_none_or(|s| name(&c.surname) == s)
             && self.first_name.as_deref().is_none_or(first_name_matches)
@@ -265,7 +305,13 @@ pub struct Page {
 impl Page {
     pub fn parse(params: &PageParams) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
-        let page = problems.take(parse_bounded_number("page", non_blank(&params.page), 0, 0, 100_000));
+        let page = problems.take(parse_bounded_number(
+            "page",
+            non_blank(&params.page),
+            0,
+            0,
+            100_000,
+        ));
         let per_page = problems.take(parse_bounded_number(
             "perPage",
             non_blank(&params.per_page),
@@ -317,7 +363,10 @@ mod tests {
         let q = parse(serde_json::json!({"surname": "Nordmann", "firstName": "Ola"})).ok();
         assert_eq!(
             q.map(|q| q.start),
-            Some(SearchStart::Indexed(SearchKey::Name { surname: "nordmann".into(), first_name: "ola".into() }))
+            Some(SearchStart::Indexed(SearchKey::Name {
+                surname: "nordmann".into(),
+                first_name: "ola".into()
+            }))
         );
     }
 
@@ -353,6 +402,12 @@ mod tests {
         assert!(parse(serde_json::json!({"email": "a@b.no", "maxResultSet": "0"})).is_err());
         assert!(parse(serde_json::json!({"email": "a@b.no", "maxResultSet": "1001"})).is_err());
         assert!(parse(serde_json::json!({"email": "a@b.no", "includeTemporary": "yes"})).is_err());
-        assert!(Page::parse(&PageParams { page: None, per_page: Some("101".into()) }).is_err());
+        assert!(
+            Page::parse(&PageParams {
+                page: None,
+                per_page: Some("101".into())
+            })
+            .is_err()
+        );
     }
 }

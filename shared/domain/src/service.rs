@@ -43,8 +43,8 @@ impl Precondition {
 /// same Idempotency-Key.
 #[derive(Debug)]
 pub enum Created {
-    New(Customer),
-    Replayed(IdempotencyRecord),
+    New(Box<Customer>),
+    Replayed(Box<IdempotencyRecord>),
 }
 
 /// Hands out customer numbers from blocks reserved in the store, so that creates do not all
@@ -91,7 +91,12 @@ pub struct ProfileService {
 }
 
 impl ProfileService {
-    pub fn new(store: Arc<dyn ProfileStore>, clock: Arc<dyn Clock>, number_block: u32, hasher: PasswordHasherConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn ProfileStore>,
+        clock: Arc<dyn Clock>,
+        number_block: u32,
+        hasher: PasswordHasherConfig,
+    ) -> Self {
         Self {
             store,
             numbers: NumberAllocator::new(number_block),
@@ -138,9 +143,14 @@ impl ProfileService {
         Self::ensure_own_organisation(caller, new.organisation_id.value())?;
         let fingerprint = idempotency::fingerprint(body);
         if let Some(key) = &key
-            && let Some(record) = self.store.idempotency_record(caller.organisation, key).await?
+            && let Some(record) = self
+                .store
+                .idempotency_record(caller.organisation, key)
+                .await?
         {
-            return self.replay(caller, record, &fingerprint, new.password.clone()).await;
+            return self
+                .replay(caller, record, &fingerprint, new.password.clone())
+                .await;
         }
         let hash = match new.password.clone() {
             Some(p) => Some(self.hash(p).await?),
@@ -167,29 +177,53 @@ impl ProfileService {
             match self.store.insert(write).await {
                 Ok(()) => {
                     tracing::info!(customer_number = %number, "profile created");
-                    return Ok(Created::New(customer));
+                    return Ok(Created::New(Box::new(customer)));
                 }
-                // A customerRef chosen earlier by a client equals this new number: take the next one.
-                Err(StoreError::Taken(TakenValue::CustomerRef)) if new.customer_ref.is_none() => {
-                    tracing::warn!(customer_number = %number, "default customerRef already taken; assigning another number");
-                    continue;
+                Err(StoreError::Taken(taken)) => {
+                    // Losing to a concurrent request with the same key can show as any failed
+                    // condition: if that request's record is there, answer as it did.
+                    if let Some(k) = &key
+                        && let Some(record) = self
+                            .store
+                            .idempotency_record(caller.organisation, k)
+                            .await?
+                    {
+                        return self
+                            .replay(caller, record, &fingerprint, new.password.clone())
+                            .await;
+                    }
+                    match taken {
+                        // A customerRef a client chose earlier equals this new number: take the next one.
+                        TakenValue::CustomerRef if new.customer_ref.is_none() => {
+                            tracing::warn!(customer_number = %number, "default customerRef already taken; assigning another number");
+                            continue;
+                        }
+                        TakenValue::CustomerRef => return Err(CustomerError::CustomerRefTaken),
+                        TakenValue::Email => return Err(CustomerError::EmailTaken),
+                    }
                 }
-                Err(StoreError::Taken(TakenValue::CustomerRef)) => return Err(CustomerError::CustomerRefTaken),
-                Err(StoreError::Taken(TakenValue::Email)) => return Err(CustomerError::EmailTaken),
                 Err(StoreError::IdempotencyKeyRecorded) => {
                     // A concurrent request with the same key won the race: answer as it did.
-                    let key = key.as_ref().ok_or_else(|| CustomerError::Internal("idempotency without key".into()))?;
+                    let key = key
+                        .as_ref()
+                        .ok_or_else(|| CustomerError::Internal("idempotency without key".into()))?;
                     let record = self
                         .store
                         .idempotency_record(caller.organisation, key)
                         .await?
-                        .ok_or_else(|| CustomerError::Internal("idempotency record vanished".into()))?;
-                    return self.replay(caller, record, &fingerprint, new.password.clone()).await;
+                        .ok_or_else(|| {
+                            CustomerError::Internal("idempotency record vanished".into())
+                        })?;
+                    return self
+                        .replay(caller, record, &fingerprint, new.password.clone())
+                        .await;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(CustomerError::Unavailable("could not assign a free customer number; retry".into()))
+        Err(CustomerError::Unavailable(
+            "could not assign a free customer number; retry".into(),
+        ))
     }
 
     async fn replay(
@@ -203,17 +237,24 @@ impl ProfileService {
             return Err(CustomerError::IdempotencyKeyReused);
         }
         if let Some(password) = password
-            && let Some(hash) = self.store.password_hash(caller.organisation, record.customer_number).await?
+            && let Some(hash) = self
+                .store
+                .password_hash(caller.organisation, record.customer_number)
+                .await?
             && !self.verify(password, hash).await?
         {
             return Err(CustomerError::IdempotencyKeyReused);
         }
         tracing::info!(customer_number = %record.customer_number, "idempotent create replayed");
-        Ok(Created::Replayed(record))
+        Ok(Created::Replayed(Box::new(record)))
     }
 
     /// A live profile of the caller's organisation, exactly as stored.
-    async fn live(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
+    async fn live(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+    ) -> Result<Customer, CustomerError> {
         let now = self.clock.now();
         match self.store.get(caller.organisation, number).await? {
             Some(c) if !c.is_expired(now) => Ok(c),
@@ -222,7 +263,11 @@ impl ProfileService {
     }
 
     /// `GET /profiles/{customerNumber}`: a merged (passive) number answers with the survivor.
-    pub async fn get(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
+    pub async fn get(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+    ) -> Result<Customer, CustomerError> {
         let mut customer = self.live(caller, number).await?;
         for _ in 0..MAX_MERGE_HOPS {
             match (customer.status, customer.merged_into) {
@@ -230,7 +275,9 @@ impl ProfileService {
                 _ => return Ok(customer),
             }
         }
-        Err(CustomerError::Internal(format!("merge chain from {number} is too long")))
+        Err(CustomerError::Internal(format!(
+            "merge chain from {number} is too long"
+        )))
     }
 
     /// `PUT /profiles/{customerNumber}`. Without If-Match the last write wins; with it, a
@@ -242,7 +289,8 @@ impl ProfileService {
         request: &CustomerPutRequest,
         precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        let update = CustomerUpdate::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
+        let update =
+            CustomerUpdate::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
         for _ in 0..WRITE_ATTEMPTS {
             let current = self.live(caller, number).await?;
             match current.status {
@@ -261,7 +309,9 @@ impl ProfileService {
             if let Some(p) = &precondition
                 && !p.holds_for(&current.etag())
             {
-                return Err(CustomerError::StaleVersion { current: current.etag() });
+                return Err(CustomerError::StaleVersion {
+                    current: current.etag(),
+                });
             }
             let now = self.clock.now();
             let next = update.apply_to(&current, now);
@@ -278,7 +328,9 @@ impl ProfileService {
                 Err(StoreError::VersionConflict) => continue,
                 Err(StoreError::Missing) => return Err(CustomerError::NotFound),
                 Err(StoreError::Taken(TakenValue::Email)) => return Err(CustomerError::EmailTaken),
-                Err(StoreError::Taken(TakenValue::CustomerRef)) => return Err(CustomerError::CustomerRefTaken),
+                Err(StoreError::Taken(TakenValue::CustomerRef)) => {
+                    return Err(CustomerError::CustomerRefTaken);
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -289,7 +341,12 @@ impl ProfileService {
 
     /// Runs a search and returns matches in customer-number order. `want` stops reading once
     /// that many matches are found; `None` reads every entry (up to the read limit).
-    async fn matches(&self, caller: Caller, query: &CustomerQuery, want: Option<usize>) -> Result<(Vec<Customer>, bool), CustomerError> {
+    async fn matches(
+        &self,
+        caller: Caller,
+        query: &CustomerQuery,
+        want: Option<usize>,
+    ) -> Result<(Vec<Customer>, bool), CustomerError> {
         let now = self.clock.now();
         let mut found: Vec<Customer> = Vec::new();
         let mut exhausted = true;
@@ -301,7 +358,10 @@ impl ProfileService {
                 let mut cursor: Option<FindCursor> = None;
                 let mut read = 0;
                 loop {
-                    let page = self.store.find(caller.organisation, key, cursor.take(), SEARCH_BATCH).await?;
+                    let page = self
+                        .store
+                        .find(caller.organisation, key, cursor.take(), SEARCH_BATCH)
+                        .await?;
                     read += page.customers.len();
                     found.extend(page.customers.into_iter().filter(|c| query.matches(c, now)));
                     match page.next {
@@ -326,9 +386,16 @@ impl ProfileService {
     }
 
     /// `GET /profiles`: matches of all given parameters, at most maxResultSet.
-    pub async fn find(&self, caller: Caller, params: &CustomerSearchParams) -> Result<Vec<Customer>, CustomerError> {
-        let query = CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
-        let (mut found, _) = self.matches(caller, &query, Some(query.max_result_set)).await?;
+    pub async fn find(
+        &self,
+        caller: Caller,
+        params: &CustomerSearchParams,
+    ) -> Result<Vec<Customer>, CustomerError> {
+        let query =
+            CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
+        let (mut found, _) = self
+            .matches(caller, &query, Some(query.max_result_set))
+            .await?;
         found.truncate(query.max_result_set);
         Ok(found)
     }
@@ -340,7 +407,8 @@ impl ProfileService {
         params: &CustomerSearchParams,
         page: Page,
     ) -> Result<(Vec<Customer>, u64), CustomerError> {
-        let query = CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
+        let query =
+            CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
         let (found, exhausted) = self.matches(caller, &query, None).await?;
         if !exhausted {
             return Err(CustomerError::invalid(FieldError::new(
@@ -353,12 +421,20 @@ impl ProfileService {
         }
         let total = found.len() as u64;
         let start = (page.page as usize).saturating_mul(page.per_page as usize);
-        let items = found.into_iter().skip(start).take(page.per_page as usize).collect();
+        let items = found
+            .into_iter()
+            .skip(start)
+            .take(page.per_page as usize)
+            .collect();
         Ok((items, total))
     }
 
     /// `POST /profiles/bulk`: up to 1000 profiles by number, or else by reference, in request order.
-    pub async fn bulk(&self, caller: Caller, request: &ProfilesBulkRequest) -> Result<Vec<Customer>, CustomerError> {
+    pub async fn bulk(
+        &self,
+        caller: Caller,
+        request: &ProfilesBulkRequest,
+    ) -> Result<Vec<Customer>, CustomerError> {
         let now = self.clock.now();
         let numbers = request.customer_numbers.as_deref().unwrap_or_default();
         let references = request.customer_references.as_deref().unwrap_or_default();
@@ -370,7 +446,10 @@ impl ProfileService {
                 return Err(CustomerError::invalid(FieldError::new(
                     "customerNumbers",
                     ErrorCode::Length,
-                    format!("at most {BULK_MAX} customer numbers at a time (got {})", numbers.len()),
+                    format!(
+                        "at most {BULK_MAX} customer numbers at a time (got {})",
+                        numbers.len()
+                    ),
                 )));
             }
             let parsed: Vec<CustomerNumber> = numbers
@@ -388,7 +467,10 @@ impl ProfileService {
                 return Err(CustomerError::invalid(FieldError::new(
                     "customerReferences",
                     ErrorCode::Length,
-                    format!("at most {BULK_MAX} customer references at a time (got {})", references.len()),
+                    format!(
+                        "at most {BULK_MAX} customer references at a time (got {})",
+                        references.len()
+                    ),
                 )));
             }
             let parsed: Vec<CustomerRef> = references
@@ -400,7 +482,10 @@ impl ProfileService {
             }
             let unique = dedup(parsed);
             order = unique.iter().map(ToString::to_string).collect();
-            found = self.store.get_many_by_ref(caller.organisation, &unique).await?;
+            found = self
+                .store
+                .get_many_by_ref(caller.organisation, &unique)
+                .await?;
         } else {
             return Err(CustomerError::invalid(FieldError::new(
                 "customerNumbers",
@@ -425,10 +510,19 @@ impl ProfileService {
     }
 
     /// `GET /profiles/customer-ref/{customerRef}`.
-    pub async fn get_by_ref(&self, caller: Caller, reference: &str) -> Result<Customer, CustomerError> {
-        let reference = CustomerRef::parse("customerRef", reference).map_err(CustomerError::invalid)?;
+    pub async fn get_by_ref(
+        &self,
+        caller: Caller,
+        reference: &str,
+    ) -> Result<Customer, CustomerError> {
+        let reference =
+            CustomerRef::parse("customerRef", reference).map_err(CustomerError::invalid)?;
         let now = self.clock.now();
-        match self.store.get_by_ref(caller.organisation, &reference).await? {
+        match self
+            .store
+            .get_by_ref(caller.organisation, &reference)
+            .await?
+        {
             Some(c) if !c.is_expired(now) => Ok(c),
             _ => Err(CustomerError::NotFound),
         }
@@ -437,5 +531,8 @@ impl ProfileService {
 
 fn dedup<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
     let mut seen = HashSet::new();
-    items.into_iter().filter(|i| seen.insert(i.clone())).collect()
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
 }

@@ -69,18 +69,39 @@ pub trait ProfileStore: Send + Sync {
 
     /// Replaces `previous` with `next` if the stored version is still `previous.version`,
     /// moving guards and search entries along; all or nothing.
-    async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn replace(
+        &self,
+        previous: &Customer,
+        next: &Customer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// The profile, if stored (expired ones included: expiry is the domain's call).
-    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError>;
+    async fn get(
+        &self,
+        organisation: OrganisationId,
+        number: CustomerNumber,
+    ) -> Result<Option<Customer>, StoreError>;
 
-    async fn get_by_ref(&self, organisation: OrganisationId, reference: &CustomerRef) -> Result<Option<Customer>, StoreError>;
+    async fn get_by_ref(
+        &self,
+        organisation: OrganisationId,
+        reference: &CustomerRef,
+    ) -> Result<Option<Customer>, StoreError>;
 
     /// Profiles by number, in no particular order; unknown numbers are left out.
-    async fn get_many(&self, organisation: OrganisationId, numbers: &[CustomerNumber]) -> Result<Vec<Customer>, StoreError>;
+    async fn get_many(
+        &self,
+        organisation: OrganisationId,
+        numbers: &[CustomerNumber],
+    ) -> Result<Vec<Customer>, StoreError>;
 
     /// Profiles by reference, in no particular order; unknown references are left out.
-    async fn get_many_by_ref(&self, organisation: OrganisationId, references: &[CustomerRef]) -> Result<Vec<Customer>, StoreError>;
+    async fn get_many_by_ref(
+        &self,
+        organisation: OrganisationId,
+        references: &[CustomerRef],
+    ) -> Result<Vec<Customer>, StoreError>;
 
     /// One page of the profiles filed under a search key, reading at most `limit` entries.
     async fn find(
@@ -98,5 +119,9 @@ pub trait ProfileStore: Send + Sync {
     ) -> Result<Option<IdempotencyRecord>, StoreError>;
 
     /// The stored hash, read only to compare a password; it never leaves the domain.
-    async fn password_hash(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<PasswordHash>, StoreError>;
+    async fn password_hash(
+        &self,
+        organisation: OrganisationId,
+        number: CustomerNumber,
+    ) -> Result<Option<PasswordHash>, StoreError>;
 }

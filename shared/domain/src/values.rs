@@ -35,10 +35,18 @@ fn bounded(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fie
     let len = trimmed.chars().count();
     if len < min {
         return Err(if min == 1 {
-            FieldError::new(field, ErrorCode::Required, format!("{field} must not be blank"))
+            FieldError::new(
+                field,
+                ErrorCode::Required,
+                format!("{field} must not be blank"),
+            )
         } else {
-            FieldError::new(field, ErrorCode::Length, format!("{field} must be at least {min} characters"))
-                .rejecting(raw)
+            FieldError::new(
+                field,
+                ErrorCode::Length,
+                format!("{field} must be at least {min} characters"),
+            )
+            .rejecting(raw)
         });
     }
     if len > max {
@@ -60,8 +68,12 @@ pub struct OrganisationId(i64);
 impl OrganisationId {
     pub fn parse(field: &str, raw: i64) -> Result<Self, FieldError> {
         if raw <= 0 {
-            return Err(FieldError::new(field, ErrorCode::Format, format!("{field} must be a positive number"))
-                .rejecting(raw));
+            return Err(FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} must be a positive number"),
+            )
+            .rejecting(raw));
         }
         Ok(Self(raw))
     }
@@ -85,16 +97,24 @@ pub struct CustomerNumber(i64);
 impl CustomerNumber {
     pub fn parse(field: &str, raw: i64) -> Result<Self, FieldError> {
         if raw <= 0 {
-            return Err(FieldError::new(field, ErrorCode::Format, format!("{field} must be a positive number"))
-                .rejecting(raw));
+            return Err(FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} must be a positive number"),
+            )
+            .rejecting(raw));
         }
         Ok(Self(raw))
     }
 
     pub fn parse_text(field: &str, raw: &str) -> Result<Self, FieldError> {
         let n: i64 = raw.trim().parse().map_err(|_| {
-            FieldError::new(field, ErrorCode::Format, format!("{field} must be a whole number (int64)"))
-                .rejecting(raw)
+            FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} must be a whole number (int64)"),
+            )
+            .rejecting(raw)
         })?;
         Self::parse(field, n)
     }
@@ -122,7 +142,13 @@ string_value!(
 
 impl CustomerUuid {
     pub fn generate() -> Self {
-        Self(rand::rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect())
+        Self(
+            rand::rng()
+                .sample_iter(&Alphanumeric)
+                .take(32)
+                .map(char::from)
+                .collect(),
+        )
     }
 
     pub fn is_well_formed(raw: &str) -> bool {
@@ -197,7 +223,11 @@ impl PersonName {
             .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
             .flat_map(char::to_lowercase)
             .collect();
-        if squashed == "ikkesatt" { String::new() } else { name.to_string() }
+        if squashed == "ikkesatt" {
+            String::new()
+        } else {
+            name.to_string()
+        }
     }
 
     /// The form names are matched in: case and surrounding space do not count.
@@ -218,13 +248,21 @@ impl EmailAddress {
         let text = bounded(field, raw, 1, Self::MAX)?;
         let valid = email_address::EmailAddress::parse_with_options(
             &text,
-            email_address::Options::default().without_display_text().without_domain_literal(),
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal(),
         )
         .is_ok()
-            && text.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'));
+            && text
+                .rsplit_once('@')
+                .is_some_and(|(_, domain)| domain.contains('.'));
         if !valid {
-            return Err(FieldError::new(field, ErrorCode::Format, format!("{field} is not a valid email address"))
-                .rejecting(raw));
+            return Err(FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} is not a valid email address"),
+            )
+            .rejecting(raw));
         }
         Ok(Self(text))
     }
@@ -285,8 +323,12 @@ pub struct DateOfBirth(NaiveDate);
 impl DateOfBirth {
     pub fn parse(field: &str, raw: &str, today: NaiveDate) -> Result<Self, FieldError> {
         let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-            FieldError::new(field, ErrorCode::Format, format!("{field} must be an ISO 8601 date (YYYY-MM-DD)"))
-                .rejecting(raw)
+            FieldError::new(
+                field,
+                ErrorCode::Format,
+                format!("{field} must be an ISO 8601 date (YYYY-MM-DD)"),
+            )
+            .rejecting(raw)
         })?;
         if date > today || date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
             return Err(FieldError::new(
@@ -420,51 +462,100 @@ mod tests {
 
     #[test]
     fn placeholder_names_become_empty_in_any_casing_and_spacing() {
-        for raw in ["ikke satt", "IKKE SATT", "Ikkesatt", " ikke  Satt ", "ikke-satt"] {
-            assert_eq!(PersonName::parse("firstName", raw).map(|n| n.0), Ok(String::new()), "{raw}");
+        for raw in [
+            "ikke satt",
+            "IKKE SATT",
+            "Ikkesatt",
+            " ikke  Satt ",
+            "ikke-satt",
+        ] {
+            assert_eq!(
+                PersonName::parse("firstName", raw).map(|n| n.0),
+                Ok(String::new()),
+                "{raw}"
+            );
         }
-        assert_eq!(PersonName::parse("firstName", "Ola").map(|n| n.0), Ok("Ola".to_string()));
+        assert_eq!(
+            PersonName::parse("firstName", "Ola").map(|n| n.0),
+            Ok("Ola".to_string())
+        );
         assert_eq!(PersonName::without_placeholder("Ikke"), "Ikke");
     }
 
     #[test]
     fn customer_ref_is_trimmed_and_bounded() {
-        assert_eq!(CustomerRef::parse("customerRef", "  abc ").map(|r| r.0), Ok("abc".into()));
-        assert_eq!(CustomerRef::parse("customerRef", "  ").map_err(|e| e.code), Err(ErrorCode::Required));
-        assert_eq!(CustomerRef::parse("customerRef", &"x".repeat(41)).map_err(|e| e.code), Err(ErrorCode::Length));
+        assert_eq!(
+            CustomerRef::parse("customerRef", "  abc ").map(|r| r.0),
+            Ok("abc".into())
+        );
+        assert_eq!(
+            CustomerRef::parse("customerRef", "  ").map_err(|e| e.code),
+            Err(ErrorCode::Required)
+        );
+        assert_eq!(
+            CustomerRef::parse("customerRef", &"x".repeat(41)).map_err(|e| e.code),
+            Err(ErrorCode::Length)
+        );
         assert!(CustomerRef::parse("customerRef", &"x".repeat(40)).is_ok());
     }
 
     #[test]
     fn email_is_validated_and_keyed_case_insensitively() {
         let e = EmailAddress::parse("email", " Ola@Nordmann.org ").map_err(|e| e.message);
-        assert_eq!(e.as_ref().map(|e| e.key()), Ok("ola@nordmann.org".to_string()));
+        assert_eq!(
+            e.as_ref().map(|e| e.key()),
+            Ok("ola@nordmann.org".to_string())
+        );
         assert_eq!(e.map(|e| e.0), Ok("Ola@Nordmann.org".to_string()));
-        for bad in ["ola", "ola@", "@nordmann.org", "ola@nordmann", "Ola <ola@nordmann.org>"] {
+        for bad in [
+            "ola",
+            "ola@",
+            "@nordmann.org",
+            "ola@nordmann",
+            "Ola <ola@nordmann.org>",
+        ] {
             assert!(EmailAddress::parse("email", bad).is_err(), "{bad}");
         }
         let long = format!("{}@nordmann.org", "a".repeat(70));
-        assert_eq!(EmailAddress::parse("email", &long).map_err(|e| e.code), Err(ErrorCode::Length));
+        assert_eq!(
+            EmailAddress::parse("email", &long).map_err(|e| e.code),
+            Err(ErrorCode::Length)
+        );
     }
 
     #[test]
     fn nationality_is_iso_3166_alpha3() {
-        assert_eq!(Nationality::parse("nationality", "nor").map(|n| n.0), Ok("NOR".into()));
+        assert_eq!(
+            Nationality::parse("nationality", "nor").map(|n| n.0),
+            Ok("NOR".into())
+        );
         assert!(Nationality::parse("nationality", "NO").is_err());
         assert!(Nationality::parse("nationality", "XXX").is_err());
     }
 
     #[test]
     fn language_defaults_and_stays_in_step() {
-        assert_eq!(Language::parse(None, None), Ok(Language::norwegian_bokmal()));
-        assert_eq!(Language::parse(None, Some("NO")), Ok(Language::norwegian_bokmal()));
-        assert_eq!(Language::parse(Some("nob"), None), Ok(Language::norwegian_bokmal()));
+        assert_eq!(
+            Language::parse(None, None),
+            Ok(Language::norwegian_bokmal())
+        );
+        assert_eq!(
+            Language::parse(None, Some("NO")),
+            Ok(Language::norwegian_bokmal())
+        );
+        assert_eq!(
+            Language::parse(Some("nob"), None),
+            Ok(Language::norwegian_bokmal())
+        );
         let en = Language::parse(None, Some("en")).ok();
         assert_eq!(en.as_ref().map(|l| l.iso6393.as_str()), Some("ENG"));
         let nn = Language::parse(Some("NNO"), None).ok();
         assert_eq!(nn.and_then(|l| l.legacy), Some("NN".to_string()));
         // South Sami has no two-letter code: the deprecated field is left empty.
-        assert_eq!(Language::parse(Some("SMA"), None).map(|l| l.legacy), Ok(None));
+        assert_eq!(
+            Language::parse(Some("SMA"), None).map(|l| l.legacy),
+            Ok(None)
+        );
         assert!(Language::parse(Some("ENG"), Some("NO")).is_err());
         assert!(Language::parse(Some("XQZ"), None).is_err());
         assert!(Language::parse(None, Some("ZZ")).is_err());

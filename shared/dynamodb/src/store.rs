@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
 use customers_domain::password::PasswordHash;
 use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
-use customers_domain::store::{FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue};
+use customers_domain::store::{
+    FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue,
+};
 use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeSet, HashMap};
@@ -51,12 +53,22 @@ impl DynamoProfileStore {
     }
 
     fn put(&self, item: Item) -> Put {
-        Put::builder().table_name(&self.table).set_item(Some(item)).build().unwrap_or_else(|_| unreachable_put())
+        Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .unwrap_or_else(|_| unreachable_put())
     }
 
     /// A guard may be taken when free, when it already names this profile, or when the
     /// profile holding it has expired (DynamoDB deletes expired items only eventually).
-    fn guard_put(&self, org: OrganisationId, claim: &UniqueClaim, customer: &Customer, now: DateTime<Utc>) -> TransactWriteItem {
+    fn guard_put(
+        &self,
+        org: OrganisationId,
+        claim: &UniqueClaim,
+        customer: &Customer,
+        now: DateTime<Utc>,
+    ) -> TransactWriteItem {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(items::unique_item(org, claim, customer)))
@@ -71,8 +83,16 @@ impl DynamoProfileStore {
         TransactWriteItem::builder().put(put).build()
     }
 
-    fn guard_delete(&self, org: OrganisationId, claim: &UniqueClaim, owner: CustomerNumber) -> TransactWriteItem {
-        let key = HashMap::from([(PK.to_string(), s(items::unique_pk(org, claim))), (SK.to_string(), s(items::UNIQUE_SK))]);
+    fn guard_delete(
+        &self,
+        org: OrganisationId,
+        claim: &UniqueClaim,
+        owner: CustomerNumber,
+    ) -> TransactWriteItem {
+        let key = HashMap::from([
+            (PK.to_string(), s(items::unique_pk(org, claim))),
+            (SK.to_string(), s(items::UNIQUE_SK)),
+        ]);
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key))
@@ -85,11 +105,23 @@ impl DynamoProfileStore {
         TransactWriteItem::builder().delete(delete).build()
     }
 
-    fn search_put(&self, org: OrganisationId, key: &SearchKey, customer: &Customer) -> TransactWriteItem {
-        TransactWriteItem::builder().put(self.put(items::search_item(org, key, customer))).build()
+    fn search_put(
+        &self,
+        org: OrganisationId,
+        key: &SearchKey,
+        customer: &Customer,
+    ) -> TransactWriteItem {
+        TransactWriteItem::builder()
+            .put(self.put(items::search_item(org, key, customer)))
+            .build()
     }
 
-    fn search_delete(&self, org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> TransactWriteItem {
+    fn search_delete(
+        &self,
+        org: OrganisationId,
+        key: &SearchKey,
+        number: CustomerNumber,
+    ) -> TransactWriteItem {
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(items::search_key_item(org, key, number)))
@@ -100,7 +132,11 @@ impl DynamoProfileStore {
 
     /// Runs a transaction, retrying cancellations caused only by contention, and explains a
     /// failed condition by the part it guarded.
-    async fn transact(&self, operation: &str, writes: Vec<(Part, TransactWriteItem)>) -> Result<(), Failure> {
+    async fn transact(
+        &self,
+        operation: &str,
+        writes: Vec<(Part, TransactWriteItem)>,
+    ) -> Result<(), Failure> {
         let (parts, writes): (Vec<Part>, Vec<TransactWriteItem>) = writes.into_iter().unzip();
         let mut attempt = 0;
         loop {
@@ -123,13 +159,24 @@ impl DynamoProfileStore {
                     .filter(|(_, r)| r.code().is_some_and(|c| c != "None"))
                     .map(|(p, r)| (*p, r))
                     .collect();
-                if let Some((part, reason)) = failed.iter().find(|(_, r)| r.code() == Some("ConditionalCheckFailed")) {
-                    return Err(Failure::Condition {
-                        part: *part,
-                        existing: reason.item().cloned(),
-                    });
+                let conditions: Vec<(Part, Option<Item>)> = failed
+                    .iter()
+                    .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                    .map(|(p, r)| (*p, r.item().cloned()))
+                    .collect();
+                // The idempotency record outranks the guards: its failure means the same
+                // request was already done, whatever else failed with it.
+                let chosen = conditions
+                    .iter()
+                    .find(|(p, _)| matches!(p, Part::Idempotency))
+                    .or_else(|| conditions.first())
+                    .cloned();
+                if let Some((part, existing)) = chosen {
+                    return Err(Failure::Condition { part, existing });
                 }
-                let contended = failed.iter().all(|(_, r)| r.code() == Some("TransactionConflict"));
+                let contended = failed
+                    .iter()
+                    .all(|(_, r)| r.code() == Some("TransactionConflict"));
                 if contended && attempt < TRANSACTION_ATTEMPTS {
                     tokio::time::sleep(backoff(attempt)).await;
                     continue;
@@ -139,22 +186,35 @@ impl DynamoProfileStore {
         }
     }
 
-    async fn get_item(&self, key: Item, projection: Option<&str>) -> Result<Option<Item>, StoreError> {
-        let mut request = self.client.get_item().table_name(&self.table).set_key(Some(key)).consistent_read(true);
+    async fn get_item(
+        &self,
+        key: Item,
+        projection: Option<&str>,
+    ) -> Result<Option<Item>, StoreError> {
+        let mut request = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true);
         if let Some(p) = projection {
             request = request.projection_expression(p);
         }
-        let out = request.send().await.map_err(|e| unavailable("GetItem", e))?;
+        let out = request
+            .send()
+            .await
+            .map_err(|e| unavailable("GetItem", e))?;
         Ok(out.item)
     }
 
     /// Reads many items by key, in batches of 100, retrying what DynamoDB leaves unprocessed.
     async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
         let chunks: Vec<Vec<Item>> = keys.chunks(BATCH_GET_MAX).map(<[Item]>::to_vec).collect();
-        let results: Vec<Vec<Item>> = futures::stream::iter(chunks.into_iter().map(|chunk| self.batch_get_chunk(chunk)))
-            .buffer_unordered(BATCH_CONCURRENCY)
-            .try_collect()
-            .await?;
+        let results: Vec<Vec<Item>> =
+            futures::stream::iter(chunks.into_iter().map(|chunk| self.batch_get_chunk(chunk)))
+                .buffer_unordered(BATCH_CONCURRENCY)
+                .try_collect()
+                .await?;
         Ok(results.into_iter().flatten().collect())
     }
 
@@ -165,7 +225,9 @@ impl DynamoProfileStore {
         while !pending.is_empty() {
             attempt += 1;
             if attempt > 8 {
-                return Err(StoreError::Unavailable("BatchGetItem: keys left unprocessed after 8 attempts".into()));
+                return Err(StoreError::Unavailable(
+                    "BatchGetItem: keys left unprocessed after 8 attempts".into(),
+                ));
             }
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(pending))
@@ -203,10 +265,14 @@ enum Failure {
     Store(StoreError),
 }
 
-fn cancellation_reasons<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<CancellationReason>> {
+fn cancellation_reasons<R>(
+    error: &SdkError<TransactWriteItemsError, R>,
+) -> Option<Vec<CancellationReason>> {
     match error {
         SdkError::ServiceError(service) => match service.err() {
-            TransactWriteItemsError::TransactionCanceledException(c) => Some(c.cancellation_reasons().to_vec()),
+            TransactWriteItemsError::TransactionCanceledException(c) => {
+                Some(c.cancellation_reasons().to_vec())
+            }
             _ => None,
         },
         _ => None,
@@ -229,11 +295,19 @@ fn rand_jitter(max: u64) -> u64 {
 
 // The builders fail only when a required member is missing; every call above sets them.
 fn unreachable_put() -> Put {
-    Put::builder().table_name("").set_item(Some(HashMap::new())).build().unwrap_or_else(|_| std::process::abort())
+    Put::builder()
+        .table_name("")
+        .set_item(Some(HashMap::new()))
+        .build()
+        .unwrap_or_else(|_| std::process::abort())
 }
 
 fn unreachable_delete() -> Delete {
-    Delete::builder().table_name("").set_key(Some(HashMap::new())).build().unwrap_or_else(|_| std::process::abort())
+    Delete::builder()
+        .table_name("")
+        .set_key(Some(HashMap::new()))
+        .build()
+        .unwrap_or_else(|_| std::process::abort())
 }
 
 fn claim_kind(claim: &UniqueClaim) -> TakenValue {
@@ -259,7 +333,9 @@ impl ProfileStore for DynamoProfileStore {
             .await
             .map_err(|e| unavailable("UpdateItem(counter)", e))?;
         let last = match out.attributes.as_ref().and_then(|a| a.get("next")) {
-            Some(AttributeValue::N(v)) => v.parse::<i64>().map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?,
+            Some(AttributeValue::N(v)) => v
+                .parse::<i64>()
+                .map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?,
             _ => return Err(StoreError::Corrupt("counter returned no value".into())),
         };
         Ok(last - i64::from(count) + 1)
@@ -279,9 +355,15 @@ impl ProfileStore for DynamoProfileStore {
             .expression_attribute_names("#pk", PK)
             .build()
             .map_err(|e| StoreError::Corrupt(format!("Put profile: {e}")))?;
-        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().put(put_profile).build())];
+        let mut writes = vec![(
+            Part::Profile,
+            TransactWriteItem::builder().put(put_profile).build(),
+        )];
         for claim in customer.unique_claims() {
-            writes.push((Part::Guard(claim_kind(&claim)), self.guard_put(org, &claim, customer, profile.now)));
+            writes.push((
+                Part::Guard(claim_kind(&claim)),
+                self.guard_put(org, &claim, customer, profile.now),
+            ));
         }
         for key in customer.search_keys() {
             writes.push((Part::SearchEntry, self.search_put(org, &key, customer)));
@@ -296,7 +378,10 @@ impl ProfileStore for DynamoProfileStore {
                 .expression_attribute_values(":now", n(profile.now.timestamp()))
                 .build()
                 .map_err(|e| StoreError::Corrupt(format!("Put idempotency: {e}")))?;
-            writes.push((Part::Idempotency, TransactWriteItem::builder().put(put).build()));
+            writes.push((
+                Part::Idempotency,
+                TransactWriteItem::builder().put(put).build(),
+            ));
         }
         match self.transact("TransactWriteItems(insert)", writes).await {
             Ok(()) => Ok(()),
@@ -304,25 +389,28 @@ impl ProfileStore for DynamoProfileStore {
             Err(Failure::Condition { part, .. }) => Err(match part {
                 Part::Guard(kind) => StoreError::Taken(kind),
                 Part::Idempotency => StoreError::IdempotencyKeyRecorded,
-                Part::Profile | Part::SearchEntry => {
-                    StoreError::Corrupt(format!("customer number {} is already stored", customer.customer_number))
-                }
+                Part::Profile | Part::SearchEntry => StoreError::Corrupt(format!(
+                    "customer number {} is already stored",
+                    customer.customer_number
+                )),
             }),
         }
     }
 
-    async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn replace(
+        &self,
+        previous: &Customer,
+        next: &Customer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let org = next.organisation_id;
         let number = next.customer_number;
         // An update of the profile's own attributes leaves other attributes (the password hash)
         // alone: SET what the profile has, REMOVE what it no longer has.
         let before = items::customer_attributes(previous)?;
         let mut after = items::customer_attributes(next)?;
-        match next.expires_at_epoch() {
-            Some(t) => {
-                after.insert(EXPIRES_AT.into(), n(t));
-            }
-            None => {}
+        if let Some(t) = next.expires_at_epoch() {
+            after.insert(EXPIRES_AT.into(), n(t));
         }
         let mut names = HashMap::new();
         let mut values = HashMap::new();
@@ -332,7 +420,11 @@ impl ProfileStore for DynamoProfileStore {
             values.insert(format!(":a{i}"), value.clone());
             sets.push(format!("#a{i} = :a{i}"));
         }
-        let mut removed: BTreeSet<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        let mut removed: BTreeSet<String> = before
+            .keys()
+            .filter(|k| !after.contains_key(*k))
+            .cloned()
+            .collect();
         if next.expires_at_epoch().is_none() {
             removed.insert(EXPIRES_AT.into());
         }
@@ -361,17 +453,26 @@ impl ProfileStore for DynamoProfileStore {
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .build()
             .map_err(|e| StoreError::Corrupt(format!("Update profile: {e}")))?;
-        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().update(update).build())];
+        let mut writes = vec![(
+            Part::Profile,
+            TransactWriteItem::builder().update(update).build(),
+        )];
 
         let expiry_moved = previous.expires_at_epoch() != next.expires_at_epoch();
         let old_claims: BTreeSet<UniqueClaim> = previous.unique_claims().into_iter().collect();
         let new_claims: BTreeSet<UniqueClaim> = next.unique_claims().into_iter().collect();
         for claim in old_claims.difference(&new_claims) {
-            writes.push((Part::Guard(claim_kind(claim)), self.guard_delete(org, claim, number)));
+            writes.push((
+                Part::Guard(claim_kind(claim)),
+                self.guard_delete(org, claim, number),
+            ));
         }
         for claim in &new_claims {
             if !old_claims.contains(claim) || expiry_moved {
-                writes.push((Part::Guard(claim_kind(claim)), self.guard_put(org, claim, next, now)));
+                writes.push((
+                    Part::Guard(claim_kind(claim)),
+                    self.guard_put(org, claim, next, now),
+                ));
             }
         }
         let old_keys: BTreeSet<SearchKey> = previous.search_keys().into_iter().collect();
@@ -387,41 +488,78 @@ impl ProfileStore for DynamoProfileStore {
         match self.transact("TransactWriteItems(replace)", writes).await {
             Ok(()) => Ok(()),
             Err(Failure::Store(e)) => Err(e),
-            Err(Failure::Condition { part: Part::Profile, existing }) => Err(match existing {
+            Err(Failure::Condition {
+                part: Part::Profile,
+                existing,
+            }) => Err(match existing {
                 Some(_) => StoreError::VersionConflict,
                 None => StoreError::Missing,
             }),
-            Err(Failure::Condition { part: Part::Guard(kind), .. }) => Err(StoreError::Taken(kind)),
-            Err(Failure::Condition { part, .. }) => Err(StoreError::Corrupt(format!("unexpected condition on {part:?}"))),
+            Err(Failure::Condition {
+                part: Part::Guard(kind),
+                ..
+            }) => Err(StoreError::Taken(kind)),
+            Err(Failure::Condition { part, .. }) => Err(StoreError::Corrupt(format!(
+                "unexpected condition on {part:?}"
+            ))),
         }
     }
 
-    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError> {
+    async fn get(
+        &self,
+        organisation: OrganisationId,
+        number: CustomerNumber,
+    ) -> Result<Option<Customer>, StoreError> {
         self.get_item(items::profile_key(organisation, number), None)
             .await?
             .map(items::customer_from_item)
             .transpose()
     }
 
-    async fn get_by_ref(&self, organisation: OrganisationId, reference: &CustomerRef) -> Result<Option<Customer>, StoreError> {
-        let guard = self.get_item(items::ref_guard_key(organisation, reference), None).await?;
+    async fn get_by_ref(
+        &self,
+        organisation: OrganisationId,
+        reference: &CustomerRef,
+    ) -> Result<Option<Customer>, StoreError> {
+        let guard = self
+            .get_item(items::ref_guard_key(organisation, reference), None)
+            .await?;
         let Some(owner) = guard.as_ref().and_then(items::owner_of) else {
             return Ok(None);
         };
-        let number = CustomerNumber::parse("customerNumber", owner).map_err(|e| StoreError::Corrupt(e.message))?;
+        let number = CustomerNumber::parse("customerNumber", owner)
+            .map_err(|e| StoreError::Corrupt(e.message))?;
         let customer = self.get(organisation, number).await?;
         // A guard left behind by an expired holder may point at a profile that no longer uses
         // the reference; only a profile that still has it answers.
         Ok(customer.filter(|c| &c.customer_ref == reference))
     }
 
-    async fn get_many(&self, organisation: OrganisationId, numbers: &[CustomerNumber]) -> Result<Vec<Customer>, StoreError> {
-        let keys = numbers.iter().map(|n| items::profile_key(organisation, *n)).collect();
-        self.batch_get(keys).await?.into_iter().map(items::customer_from_item).collect()
+    async fn get_many(
+        &self,
+        organisation: OrganisationId,
+        numbers: &[CustomerNumber],
+    ) -> Result<Vec<Customer>, StoreError> {
+        let keys = numbers
+            .iter()
+            .map(|n| items::profile_key(organisation, *n))
+            .collect();
+        self.batch_get(keys)
+            .await?
+            .into_iter()
+            .map(items::customer_from_item)
+            .collect()
     }
 
-    async fn get_many_by_ref(&self, organisation: OrganisationId, references: &[CustomerRef]) -> Result<Vec<Customer>, StoreError> {
-        let keys = references.iter().map(|r| items::ref_guard_key(organisation, r)).collect();
+    async fn get_many_by_ref(
+        &self,
+        organisation: OrganisationId,
+        references: &[CustomerRef],
+    ) -> Result<Vec<Customer>, StoreError> {
+        let keys = references
+            .iter()
+            .map(|r| items::ref_guard_key(organisation, r))
+            .collect();
         let guards = self.batch_get(keys).await?;
         let numbers: Vec<CustomerNumber> = guards
             .iter()
@@ -462,9 +600,15 @@ impl ProfileStore for DynamoProfileStore {
                 .expression_attribute_values(":prefix", s(prefix));
         }
         if let Some(FindCursor(sk)) = after {
-            query = query.set_exclusive_start_key(Some(HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])));
+            query = query.set_exclusive_start_key(Some(HashMap::from([
+                (PK.to_string(), s(pk)),
+                (SK.to_string(), s(sk)),
+            ])));
         }
-        let out = query.send().await.map_err(|e| unavailable("Query(search)", e))?;
+        let out = query
+            .send()
+            .await
+            .map_err(|e| unavailable("Query(search)", e))?;
         let numbers: Vec<CustomerNumber> = out
             .items
             .unwrap_or_default()
@@ -492,7 +636,10 @@ impl ProfileStore for DynamoProfileStore {
         organisation: OrganisationId,
         key: &IdempotencyKey,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let Some(item) = self.get_item(items::idempotency_key(organisation, key), None).await? else {
+        let Some(item) = self
+            .get_item(items::idempotency_key(organisation, key), None)
+            .await?
+        else {
             return Ok(None);
         };
         if items::expires_at_of(&item).is_some_and(|t| t <= Utc::now().timestamp()) {
@@ -503,8 +650,17 @@ impl ProfileStore for DynamoProfileStore {
             .map_err(|e| StoreError::Corrupt(format!("reading an idempotency record: {e}")))
     }
 
-    async fn password_hash(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<PasswordHash>, StoreError> {
-        let item = self.get_item(items::profile_key(organisation, number), Some(PASSWORD_HASH)).await?;
+    async fn password_hash(
+        &self,
+        organisation: OrganisationId,
+        number: CustomerNumber,
+    ) -> Result<Option<PasswordHash>, StoreError> {
+        let item = self
+            .get_item(
+                items::profile_key(organisation, number),
+                Some(PASSWORD_HASH),
+            )
+            .await?;
         Ok(match item.as_ref().and_then(|i| i.get(PASSWORD_HASH)) {
             Some(AttributeValue::S(phc)) => Some(PasswordHash::from_stored(phc.clone())),
             _ => None,
@@ -520,8 +676,14 @@ fn search_partition_and_prefix(org: OrganisationId, key: &SearchKey) -> (String,
 fn matches_key(have: &SearchKey, wanted: &BTreeSet<SearchKey>) -> bool {
     wanted.iter().any(|w| match (have, w) {
         (
-            SearchKey::Name { surname: hs, first_name: hf },
-            SearchKey::Name { surname: ws, first_name: wf },
+            SearchKey::Name {
+                surname: hs,
+                first_name: hf,
+            },
+            SearchKey::Name {
+                surname: ws,
+                first_name: wf,
+            },
         ) => hs == ws && hf.starts_with(wf.as_str()),
         _ => have == w,
     })

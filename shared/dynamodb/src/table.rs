@@ -4,8 +4,8 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, StreamSpecification,
-    StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use serde::Deserialize;
 
@@ -56,7 +56,12 @@ pub fn definition() -> Result<TableDefinition, String> {
 /// Creates the table (if absent) with its stream and TTL, and waits until it is active.
 pub async fn ensure_table(client: &Client, name: &str) -> Result<(), String> {
     let def = definition()?;
-    let exists = client.describe_table().table_name(name).send().await.is_ok();
+    let exists = client
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .is_ok();
     if !exists {
         let mut create = client
             .create_table()
@@ -89,10 +94,12 @@ pub async fn ensure_table(client: &Client, name: &str) -> Result<(), String> {
                     .map_err(|e| e.to_string())?,
             );
         }
-        create
-            .send()
-            .await
-            .map_err(|e| format!("CreateTable {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+        create.send().await.map_err(|e| {
+            format!(
+                "CreateTable {name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+            )
+        })?;
     }
     for _ in 0..100 {
         let status = client
@@ -131,7 +138,12 @@ pub async fn ensure_table(client: &Client, name: &str) -> Result<(), String> {
                 )
                 .send()
                 .await
-                .map_err(|e| format!("UpdateTimeToLive {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+                .map_err(|e| {
+                    format!(
+                        "UpdateTimeToLive {name}: {}",
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                    )
+                })?;
         }
     }
     Ok(())

@@ -1,0 +1,27 @@
+//! The OpenAPI 3.1 description of the profiles group, generated from the handlers and types.
+
+use customers_domain::contract::{
+    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse,
+    LocalDateResponse, PageCustomerResponse, ProfilesBulkRequest,
+};
+use customers_http::{ErrorResponse, ErrorSpecification};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        crate::handlers::create,
+        crate::handlers::get,
+        crate::handlers::update,
+        crate::handlers::find,
+        crate::handlers::search,
+        crate::handlers::bulk,
+        crate::handlers::get_by_ref,
+    ),
+    components(schemas(
+        CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, LocalDateResponse,
+        PageCustomerResponse, ProfilesBulkRequest, ErrorResponse, ErrorSpecification,
+    )),
+    tags((name = "Profiles client", description = "Api for creating, fetching, modifying and deleting customers and related information."))
+)]
+pub struct ProfilesApi;

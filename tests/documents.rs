@@ -1,0 +1,104 @@
+//! The documents kept beside the code stay in step with it: the OpenAPI description and the
+//! local router of `cargo lambda watch`.
+
+use axum::http::StatusCode;
+use customers_tests::app::TestApp;
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn the_committed_openapi_document_is_the_generated_one() {
+    let generated = customers_tests::openapi::rendered();
+    let path = root().join(customers_tests::openapi::PATH);
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is out of date: regenerate it with `UPDATE_OPENAPI=1 cargo test -p customers-tests --test documents`",
+        customers_tests::openapi::PATH
+    );
+    let doc: serde_json::Value = serde_json::from_str(&generated).unwrap_or_default();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/profiles",
+        "/profiles/{customerNumber}",
+        "/profiles-search",
+        "/profiles/bulk",
+        "/profiles/customer-ref/{customerRef}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
+    }
+    let post = &doc["paths"]["/profiles"]["post"];
+    let params: Vec<&str> = post["parameters"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(params.contains(&"ET-Client-Name") && params.contains(&"X-Correlation-Id"));
+    for schema in [
+        "CustomerPostRequest",
+        "CustomerPutRequest",
+        "CustomerResponse",
+        "ListCustomerResponse",
+        "ErrorResponse",
+        "ProfilesBulkRequest",
+        "PageCustomerResponse",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema}"
+        );
+    }
+}
+
+/// Every path the local router sends to a function is a path that function serves.
+#[tokio::test]
+async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap_or_default();
+    let section = manifest
+        .split("[workspace.metadata.lambda.watch.router]")
+        .nth(1)
+        .unwrap_or("");
+    let routes: Vec<(String, String)> = section
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| {
+            let (path, function) = l.split_once('=')?;
+            Some((
+                path.trim().trim_matches('"').to_string(),
+                function.trim().trim_matches('"').to_string(),
+            ))
+        })
+        .collect();
+    assert!(routes.len() >= 6, "router section not found: {routes:?}");
+    let app = TestApp::profiles().await;
+    let doc = customers_tests::openapi::document();
+    for (path, function) in &routes {
+        assert_eq!(function, "profiles", "{path}");
+        let concrete = path
+            .replace("{customerNumber}", "1")
+            .replace("{customerRef}", "r");
+        for method in [
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::PUT,
+        ] {
+            let r = app.call(method.clone(), &concrete, None, &[]).await;
+            let unknown = r.status == StatusCode::NOT_FOUND
+                && r.body["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("No operation");
+            assert!(
+                !unknown,
+                "{method} {path} is routed locally but the function has no such path"
+            );
+        }
+        let documented =
+            doc.paths.paths.contains_key(path.trim_end_matches('/')) || path == "/profiles/";
+        assert!(documented, "{path} is routed but not documented");
+    }
+}

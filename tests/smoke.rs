@@ -1,0 +1,162 @@
+//! The smoke suite: the local path users rely on, through `cargo lambda watch` over real HTTP,
+//! exactly as a client calls it. infra/local/test.sh starts the stack and runs this with
+//! `--ignored`, giving `CUSTOMERS_BASE_URL`.
+
+use customers_tests::issuer;
+use serde_json::{Value, json};
+
+struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    fn new() -> Self {
+        let base = std::env::var("CUSTOMERS_BASE_URL")
+            .unwrap_or_else(|_| panic!("CUSTOMERS_BASE_URL is not set: run infra/local/test.sh"));
+        Self {
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        org: Option<i64>,
+        body: Option<Value>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("ET-Client-Name", "entur-smoke")
+            .header("X-Correlation-Id", "smoke-1");
+        if let Some(org) = org {
+            request = request.bearer_auth(issuer::token(org, 600).unwrap_or_default());
+        }
+        if let Some(b) = body {
+            // As the docs' curl example sends it: no JSON content type.
+            request = request.body(b.to_string());
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request to {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, headers, body)
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the local stack: run infra/local/test.sh"]
+async fn the_docs_example_through_cargo_lambda_watch() {
+    let client = Client::new();
+    let org = customers_tests::app::unique_org();
+    let address = customers_tests::app::email("smoke");
+    let body = json!({"firstName": "Ola", "surname": "Nordmann", "email": address, "languagePreference": "NO",
+        "createdBy": "test", "createdByChannel": "test", "organisationId": org, "password": "abcD123"});
+    let (status, headers, created) = client
+        .send(reqwest::Method::POST, "/profiles/", Some(org), Some(body))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        headers
+            .get("x-correlation-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("smoke-1")
+    );
+    assert!(headers.get("etag").is_some());
+    let number = created["customerNumber"].as_i64().unwrap_or(0);
+
+    // The path parameter arrives as API Gateway sends it.
+    let (status, _, fetched) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles/{number}"),
+            Some(org),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{fetched}");
+    assert_eq!(fetched["customerNumber"], number);
+    assert!(fetched.get("password").is_none());
+
+    let (status, _, found) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles?email={address}&surname=Nordmann"),
+            Some(org),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found.as_array().map(Vec::len), Some(1));
+
+    let (status, _, hidden) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles/{number}"),
+            Some(org + 1),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(hidden["correlationId"], "smoke-1");
+
+    let (status, _, _) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles/{number}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    let (status, _, by_ref) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles/customer-ref/{number}"),
+            Some(org),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(by_ref["customerNumber"], number);
+
+    let put = json!({"firstName": "Kari", "surname": "Nordmann", "changedBy": "smoke", "changedByChannel": "test", "email": address});
+    let (status, _, updated) = client
+        .send(
+            reqwest::Method::PUT,
+            &format!("/profiles/{number}"),
+            Some(org),
+            Some(put),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["firstName"], "Kari");
+
+    let (status, _, page) = client
+        .send(
+            reqwest::Method::GET,
+            "/profiles-search?surname=Nordmann&perPage=5",
+            Some(org),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["totalItems"], 1);
+    let (status, _, bulk) = client
+        .send(
+            reqwest::Method::POST,
+            "/profiles/bulk",
+            Some(org),
+            Some(json!({"customerNumbers": [number]})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(bulk[0]["customerNumber"], number);
+}

@@ -1,0 +1,228 @@
+//! An in-process client of a function's router, wired to the real local DynamoDB and a real
+//! JWKS endpoint: the requests take the same path as under Lambda, minus the event decoding.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use customers_http::AuthConfig;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The table the in-process tests share; each test works in organisations of its own.
+pub const TEST_TABLE: &str = "customers-it";
+
+pub struct TestApp {
+    pub router: axum::Router,
+    /// An organisation no other test uses.
+    pub org: i64,
+    pub client: aws_sdk_dynamodb::Client,
+    pub jwks_url: String,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the contract's ErrorResponse shape and returns it.
+    pub fn error(&self) -> &Value {
+        for field in [
+            "timestamp",
+            "status",
+            "error",
+            "message",
+            "path",
+            "correlationId",
+            "errors",
+            "errorCode",
+        ] {
+            assert!(
+                self.body.get(field).is_some(),
+                "ErrorResponse lacks {field}: {}",
+                self.text
+            );
+        }
+        assert_eq!(self.body["status"], self.status.as_u16(), "{}", self.text);
+        assert_eq!(
+            self.header("x-correlation-id"),
+            self.body["correlationId"].as_str(),
+            "correlation id in header and body"
+        );
+        &self.body
+    }
+
+    pub fn error_code(&self) -> u64 {
+        self.error()["errorCode"].as_u64().unwrap_or(0)
+    }
+}
+
+pub fn unique_org() -> i64 {
+    // Organisations unique across test runs against a long-lived DynamoDB Local.
+    use rand::Rng;
+    rand::rng().random_range(1_000_000..1_000_000_000_000)
+}
+
+pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
+    customers_dynamodb::dynamodb_client(&customers_dynamodb::StoreConfig {
+        table_name: TEST_TABLE.to_string(),
+        endpoint: Some(crate::dynamodb_endpoint()),
+    })
+    .await
+}
+
+/// Creates the test table once; parallel tests may race, which is fine.
+pub async fn ensure_test_table(client: &aws_sdk_dynamodb::Client) {
+    for _ in 0..5 {
+        match customers_dynamodb::table::ensure_table(client, TEST_TABLE).await {
+            Ok(()) => return,
+            Err(e) if e.contains("ResourceInUse") || e.contains("preexisting") => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!(
+                "DynamoDB Local at {} is not usable ({e}); start it with infra/local/test.sh",
+                crate::dynamodb_endpoint()
+            ),
+        }
+    }
+}
+
+impl TestApp {
+    /// The profiles function against the test table.
+    pub async fn profiles() -> Self {
+        let client = dynamodb_client().await;
+        ensure_test_table(&client).await;
+        Self::profiles_with_client(client, TEST_TABLE).await
+    }
+
+    pub async fn profiles_with_client(client: aws_sdk_dynamodb::Client, table: &str) -> Self {
+        customers_http::telemetry::init();
+        let jwks_url = crate::issuer::spawn_jwks()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let auth = AuthConfig {
+            jwks_url: jwks_url.clone(),
+            issuer: crate::issuer::ISSUER.to_string(),
+            audience: crate::issuer::AUDIENCE.to_string(),
+        };
+        let state = profiles::ProfilesState::new(client.clone(), table, auth, 10)
+            .unwrap_or_else(|e| panic!("{e}"));
+        Self {
+            router: profiles::router(state),
+            org: unique_org(),
+            client,
+            jwks_url,
+        }
+    }
+
+    pub fn token(&self) -> String {
+        self.token_for(self.org)
+    }
+
+    pub fn token_for(&self, org: i64) -> String {
+        crate::issuer::token(org, 3600).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A request with the caller's token and client name; `extra` headers override.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
+        let token = self.token();
+        let mut headers: Vec<(&str, String)> = vec![
+            ("authorization", format!("Bearer {token}")),
+            ("et-client-name", "entur-tests".into()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type", "application/json".into()));
+        }
+        for (k, v) in extra {
+            headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
+            if !v.is_empty() {
+                headers.push((k, (*v).to_string()));
+            }
+        }
+        let raw = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.raw(method, path, raw, &headers).await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            builder = builder.header(*k, v);
+        }
+        let request = builder
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("request: {e}"));
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        TestResponse {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Method::GET, path, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> TestResponse {
+        self.call(Method::POST, path, Some(body), &[]).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> TestResponse {
+        self.call(Method::PUT, path, Some(body), &[]).await
+    }
+
+    /// A valid create body for this test's organisation.
+    pub fn new_profile(&self, email: Option<&str>) -> Value {
+        let mut body = serde_json::json!({
+            "firstName": "Ola", "surname": "Nordmann", "languagePreference": "NO",
+            "createdBy": "test", "createdByChannel": "test", "organisationId": self.org
+        });
+        if let Some(e) = email {
+            body["email"] = Value::String(e.to_string());
+        }
+        body
+    }
+
+    /// Creates a profile and returns its response body.
+    pub async fn create(&self, body: Value) -> Value {
+        let r = self.post("/profiles", body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "create failed: {}", r.text);
+        r.body
+    }
+}
+
+/// A unique email for a test.
+pub fn email(tag: &str) -> String {
+    format!("{tag}.{}@example.org", uuid::Uuid::new_v4().simple())
+}
