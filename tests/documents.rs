@@ -102,3 +102,28 @@ async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
         assert!(documented, "{path} is routed but not documented");
     }
 }
+
+#[test]
+fn the_deploy_template_carries_the_one_table_definition() {
+    let rendered = customers_tests::template::rendered().unwrap_or_else(|e| panic!("{e}"));
+    let t: serde_json::Value = serde_json::from_str(&rendered).unwrap_or_default();
+    let table = &t["Resources"]["CustomersTable"]["Properties"];
+    assert_eq!(
+        table["TimeToLiveSpecification"]["AttributeName"],
+        "expiresAt"
+    );
+    assert_eq!(
+        table["StreamSpecification"]["StreamViewType"],
+        "NEW_AND_OLD_IMAGES"
+    );
+    assert_eq!(table["KeySchema"][0]["AttributeName"], "pk");
+    let def: serde_json::Value =
+        serde_json::from_str(customers_dynamodb::table::DEFINITION).unwrap_or_default();
+    assert_eq!(table, &def);
+    assert!(!rendered.contains("__FROM_TABLE_JSON__"));
+    // The architecture is a deploy-time choice.
+    assert_eq!(
+        t["Parameters"]["Architecture"]["AllowedValues"],
+        serde_json::json!(["x86_64", "arm64"])
+    );
+}

@@ -10,7 +10,7 @@ async fn with_token(app: &TestApp, token: &str) -> customers_tests::app::TestRes
     let auth = format!("Bearer {token}");
     app.call(
         Method::GET,
-        "/profiles/1",
+        "/profiles/999999999999",
         None,
         &[("authorization", &auth)],
     )
@@ -21,14 +21,19 @@ async fn with_token(app: &TestApp, token: &str) -> customers_tests::app::TestRes
 async fn missing_or_invalid_tokens_answer_401() {
     let app = TestApp::profiles().await;
     let none = app
-        .call(Method::GET, "/profiles/1", None, &[("authorization", "")])
+        .call(
+            Method::GET,
+            "/profiles/999999999999",
+            None,
+            &[("authorization", "")],
+        )
         .await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.error_code(), 700);
     let basic = app
         .call(
             Method::GET,
-            "/profiles/1",
+            "/profiles/999999999999",
             None,
             &[("authorization", "Basic dXNlcjpwdw==")],
         )
@@ -101,7 +106,12 @@ async fn a_token_without_an_organisation_is_forbidden() {
 async fn et_client_name_is_required() {
     let app = TestApp::profiles().await;
     let r = app
-        .call(Method::GET, "/profiles/1", None, &[("et-client-name", "")])
+        .call(
+            Method::GET,
+            "/profiles/999999999999",
+            None,
+            &[("et-client-name", "")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_code(), 608);
@@ -115,7 +125,7 @@ async fn et_client_name_is_required() {
     assert_eq!(
         app.call(
             Method::GET,
-            "/profiles/1",
+            "/profiles/999999999999",
             None,
             &[("et-client-name", &long)]
         )
@@ -148,13 +158,18 @@ async fn correlation_ids_are_echoed_or_generated_on_every_answer() {
         )
         .await;
     assert_eq!(err.error()["correlationId"], mine);
-    let generated = app.get("/profiles/1").await;
+    let generated = app.get("/profiles/999999999999").await;
     let id = generated.header("x-correlation-id").unwrap_or("");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
     assert_eq!(generated.error()["correlationId"], id);
-    assert_eq!(generated.body["path"], "/profiles/1");
+    assert_eq!(generated.body["path"], "/profiles/999999999999");
     let unauthenticated = app
-        .call(Method::GET, "/profiles/1", None, &[("authorization", "")])
+        .call(
+            Method::GET,
+            "/profiles/999999999999",
+            None,
+            &[("authorization", "")],
+        )
         .await;
     assert!(unauthenticated.header("x-correlation-id").is_some());
 }
@@ -254,14 +269,18 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
         ),
         (
             Method::GET,
-            "/profiles/1?includeECards=maybe",
+            "/profiles/999999999999?includeECards=maybe",
             StatusCode::BAD_REQUEST,
         ),
         (Method::GET, "/nowhere", StatusCode::NOT_FOUND),
-        (Method::GET, "/profiles/1/unknown", StatusCode::NOT_FOUND),
+        (
+            Method::GET,
+            "/profiles/999999999999/unknown",
+            StatusCode::NOT_FOUND,
+        ),
         (
             Method::DELETE,
-            "/profiles/1",
+            "/profiles/999999999999",
             StatusCode::METHOD_NOT_ALLOWED,
         ),
         (Method::PATCH, "/profiles", StatusCode::METHOD_NOT_ALLOWED),
@@ -296,7 +315,7 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
             .contains("nothing was changed")
     );
     for path in [
-        "/profiles/1",
+        "/profiles/999999999999",
         "/profiles?email=a@b.no",
         "/profiles/customer-ref/x",
     ] {
@@ -310,7 +329,7 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
     let real = customers_tests::app::dynamodb_client().await;
     let app = TestApp::profiles_with_client(real, "no-such-table").await;
     assert_eq!(
-        app.get("/profiles/1").await.status,
+        app.get("/profiles/999999999999").await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
 }
@@ -328,6 +347,6 @@ async fn an_unreachable_token_issuer_answers_503_not_401() {
     let state = profiles::ProfilesState::new(client, customers_tests::app::TEST_TABLE, auth, 10)
         .unwrap_or_else(|e| panic!("{e}"));
     app.router = profiles::router(state);
-    let r = app.get("/profiles/1").await;
+    let r = app.get("/profiles/999999999999").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
 }

@@ -63,6 +63,20 @@ impl TestResponse {
     }
 }
 
+/// JSON logs as in production, but written through the test harness so they show only for a
+/// failing test.
+pub fn init_test_logs() {
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "info,aws_config=warn,aws_smithy_runtime=warn",
+        ))
+        .with_test_writer()
+        .try_init();
+}
+
 pub fn unique_org() -> i64 {
     // Organisations unique across test runs against a long-lived DynamoDB Local.
     use rand::Rng;
@@ -102,7 +116,7 @@ impl TestApp {
     }
 
     pub async fn profiles_with_client(client: aws_sdk_dynamodb::Client, table: &str) -> Self {
-        customers_http::telemetry::init();
+        init_test_logs();
         let jwks_url = crate::issuer::spawn_jwks()
             .await
             .unwrap_or_else(|e| panic!("{e}"));

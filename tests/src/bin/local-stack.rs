@@ -1,5 +1,6 @@
 //! Local set-up: `local-stack create-table [TABLE]` creates the table from `infra/table.json`
-//! in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack openapi` prints the OpenAPI document.
+//! in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack template` prints the deploy template with
+//! the same table definition filled in; `local-stack openapi` prints the OpenAPI document.
 
 use customers_dynamodb::{StoreConfig, dynamodb_client, table};
 
@@ -21,11 +22,12 @@ async fn main() {
                 .await
                 .map(|()| eprintln!("table {name} is ready"))
         }
+        Some("template") => customers_tests::template::rendered().map(|t| print!("{t}")),
         Some("openapi") => {
             print!("{}", customers_tests::openapi::rendered());
             Ok(())
         }
-        _ => Err("usage: local-stack create-table [TABLE] | openapi".to_string()),
+        _ => Err("usage: local-stack create-table [TABLE] | template | openapi".to_string()),
     };
     if let Err(e) = result {
         eprintln!("{e}");
