@@ -398,6 +398,41 @@ mod tests {
     }
 
     #[test]
+    fn temporary_deleted_and_expired_profiles_are_left_out_unless_asked_for() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let request: crate::contract::CustomerPostRequest =
+            serde_json::from_value(serde_json::json!({
+                "firstName": "Ola", "surname": "Nordmann", "email": "ola@nordmann.org",
+                "createdBy": "t", "createdByChannel": "t", "organisationId": 1
+            }))
+            .unwrap_or_default();
+        let customer = crate::profile::NewCustomer::parse(&request, now)
+            .map(|n| n.into_customer(crate::values::CustomerNumber::assigned(5), now))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let q = parse(serde_json::json!({"email": "OLA@nordmann.org"}))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let with_temporary =
+            parse(serde_json::json!({"email": "ola@nordmann.org", "includeTemporary": "true"}))
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(q.matches(&customer, now));
+        let mut temporary = customer.clone();
+        temporary.profile_type = ProfileType::Temporary;
+        assert!(!q.matches(&temporary, now));
+        assert!(with_temporary.matches(&temporary, now));
+        let mut deleted = customer.clone();
+        deleted.status = Status::Deleted;
+        assert!(!with_temporary.matches(&deleted, now));
+        let mut expired = temporary.clone();
+        expired.expiration_date = Some(now - chrono::Duration::seconds(1));
+        assert!(
+            !with_temporary.matches(&expired, now),
+            "expired is gone at once"
+        );
+    }
+
+    #[test]
     fn limits_are_checked() {
         assert!(parse(serde_json::json!({"email": "a@b.no", "maxResultSet": "0"})).is_err());
         assert!(parse(serde_json::json!({"email": "a@b.no", "maxResultSet": "1001"})).is_err());
