@@ -8,25 +8,15 @@ use serde_json::json;
 
 async fn with_token(app: &TestApp, token: &str) -> customers_tests::app::TestResponse {
     let auth = format!("Bearer {token}");
-    app.call(
-        Method::GET,
-        "/profiles/999999999999",
-        None,
-        &[("authorization", &auth)],
-    )
-    .await
+    app.call(Method::GET, "/profiles/999999999999", None, &[("authorization", &auth)])
+        .await
 }
 
 #[tokio::test]
 async fn missing_or_invalid_tokens_answer_401() {
     let app = TestApp::profiles().await;
     let none = app
-        .call(
-            Method::GET,
-            "/profiles/999999999999",
-            None,
-            &[("authorization", "")],
-        )
+        .call(Method::GET, "/profiles/999999999999", None, &[("authorization", "")])
         .await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.error_code(), 700);
@@ -43,10 +33,34 @@ async fn missing_or_invalid_tokens_answer_401() {
     let cases = [
         ("garbage", "not.a.jwt".to_string()),
         ("expired", issuer::token(app.org, -120).unwrap_or_default()),
-        ("other issuer", issuer::token_with(json!({"iss": "https://evil.example/", issuer::ORGANISATION_CLAIM: app.org}), 600).unwrap_or_default()),
-        ("other audience", issuer::token_with(json!({"aud": "https://other.api", issuer::ORGANISATION_CLAIM: app.org}), 600).unwrap_or_default()),
-        ("no exp", issuer::token_with(json!({"exp": null, issuer::ORGANISATION_CLAIM: app.org}), 600).unwrap_or_default()),
-        ("not yet valid", issuer::token_with(json!({"nbf": chrono::Utc::now().timestamp() + 3600, issuer::ORGANISATION_CLAIM: app.org}), 7200).unwrap_or_default()),
+        (
+            "other issuer",
+            issuer::token_with(
+                json!({"iss": "https://evil.example/", issuer::ORGANISATION_CLAIM: app.org}),
+                600,
+            )
+            .unwrap_or_default(),
+        ),
+        (
+            "other audience",
+            issuer::token_with(
+                json!({"aud": "https://other.api", issuer::ORGANISATION_CLAIM: app.org}),
+                600,
+            )
+            .unwrap_or_default(),
+        ),
+        (
+            "no exp",
+            issuer::token_with(json!({"exp": null, issuer::ORGANISATION_CLAIM: app.org}), 600).unwrap_or_default(),
+        ),
+        (
+            "not yet valid",
+            issuer::token_with(
+                json!({"nbf": chrono::Utc::now().timestamp() + 3600, issuer::ORGANISATION_CLAIM: app.org}),
+                7200,
+            )
+            .unwrap_or_default(),
+        ),
     ];
     for (why, token) in cases {
         let r = with_token(&app, &token).await;
@@ -65,18 +79,14 @@ async fn missing_or_invalid_tokens_answer_401() {
         StatusCode::UNAUTHORIZED
     );
     // HS256 with the public key as the secret (the classic algorithm confusion) is refused.
-    let jwks =
-        serde_json::to_vec(&issuer::jwks().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_default();
+    let jwks = serde_json::to_vec(&issuer::jwks().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_default();
     let forged = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &json!({"iss": issuer::ISSUER, "aud": issuer::AUDIENCE, "exp": chrono::Utc::now().timestamp() + 600, issuer::ORGANISATION_CLAIM: app.org}),
         &jsonwebtoken::EncodingKey::from_secret(&jwks),
     )
     .unwrap_or_default();
-    assert_eq!(
-        with_token(&app, &forged).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(with_token(&app, &forged).await.status, StatusCode::UNAUTHORIZED);
     // A valid token works.
     assert_eq!(with_token(&app, &good).await.status, StatusCode::NOT_FOUND);
 }
@@ -87,14 +97,8 @@ async fn a_token_without_an_organisation_is_forbidden() {
     let token = issuer::token_with(json!({"sub": "someone"}), 600).unwrap_or_default();
     let r = with_token(&app, &token).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert!(
-        r.body["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("organisationID")
-    );
-    let token =
-        issuer::token_with(json!({ issuer::ORGANISATION_CLAIM: "12" }), 600).unwrap_or_default();
+    assert!(r.body["message"].as_str().unwrap_or("").contains("organisationID"));
+    let token = issuer::token_with(json!({ issuer::ORGANISATION_CLAIM: "12" }), 600).unwrap_or_default();
     assert_eq!(
         with_token(&app, &token).await.status,
         StatusCode::NOT_FOUND,
@@ -106,21 +110,11 @@ async fn a_token_without_an_organisation_is_forbidden() {
 async fn et_client_name_is_required() {
     let app = TestApp::profiles().await;
     let r = app
-        .call(
-            Method::GET,
-            "/profiles/999999999999",
-            None,
-            &[("et-client-name", "")],
-        )
+        .call(Method::GET, "/profiles/999999999999", None, &[("et-client-name", "")])
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_code(), 608);
-    assert!(
-        r.body["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("ET-Client-Name")
-    );
+    assert!(r.body["message"].as_str().unwrap_or("").contains("ET-Client-Name"));
     let long = "x".repeat(101);
     assert_eq!(
         app.call(
@@ -150,12 +144,7 @@ async fn correlation_ids_are_echoed_or_generated_on_every_answer() {
     assert_eq!(ok.status, StatusCode::CREATED);
     assert_eq!(ok.header("x-correlation-id"), Some(mine));
     let err = app
-        .call(
-            Method::GET,
-            "/profiles/abc",
-            None,
-            &[("x-correlation-id", mine)],
-        )
+        .call(Method::GET, "/profiles/abc", None, &[("x-correlation-id", mine)])
         .await;
     assert_eq!(err.error()["correlationId"], mine);
     let generated = app.get("/profiles/999999999999").await;
@@ -164,12 +153,7 @@ async fn correlation_ids_are_echoed_or_generated_on_every_answer() {
     assert_eq!(generated.error()["correlationId"], id);
     assert_eq!(generated.body["path"], "/profiles/999999999999");
     let unauthenticated = app
-        .call(
-            Method::GET,
-            "/profiles/999999999999",
-            None,
-            &[("authorization", "")],
-        )
+        .call(Method::GET, "/profiles/999999999999", None, &[("authorization", "")])
         .await;
     assert!(unauthenticated.header("x-correlation-id").is_some());
 }
@@ -273,16 +257,8 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             StatusCode::BAD_REQUEST,
         ),
         (Method::GET, "/nowhere", StatusCode::NOT_FOUND),
-        (
-            Method::GET,
-            "/profiles/999999999999/unknown",
-            StatusCode::NOT_FOUND,
-        ),
-        (
-            Method::DELETE,
-            "/profiles/999999999999",
-            StatusCode::METHOD_NOT_ALLOWED,
-        ),
+        (Method::GET, "/profiles/999999999999/unknown", StatusCode::NOT_FOUND),
+        (Method::DELETE, "/profiles/999999999999", StatusCode::METHOD_NOT_ALLOWED),
         (Method::PATCH, "/profiles", StatusCode::METHOD_NOT_ALLOWED),
     ] {
         let r = app.call(method.clone(), path, None, &[]).await;
@@ -301,12 +277,7 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
     .await;
     let app = TestApp::profiles_with_client(client, "unreachable").await;
     let create = app.post("/profiles", app.new_profile(None)).await;
-    assert_eq!(
-        create.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "{}",
-        create.text
-    );
+    assert_eq!(create.status, StatusCode::SERVICE_UNAVAILABLE, "{}", create.text);
     assert_eq!(create.error_code(), 800);
     assert!(
         create.body["message"]
@@ -319,11 +290,7 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
         "/profiles?email=a@b.no",
         "/profiles/customer-ref/x",
     ] {
-        assert_eq!(
-            app.get(path).await.status,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "{path}"
-        );
+        assert_eq!(app.get(path).await.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
     }
     // A missing table is a fault of the deployment, not of the request: 503 as well.
     let real = customers_tests::app::dynamodb_client().await;
@@ -337,16 +304,17 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
 #[tokio::test]
 async fn an_unreachable_token_issuer_answers_503_not_401() {
     let client = customers_tests::app::dynamodb_client().await;
-    let mut app =
-        TestApp::profiles_with_client(client.clone(), customers_tests::app::TEST_TABLE).await;
+    let mut app = TestApp::profiles_with_client(client.clone(), customers_tests::app::TEST_TABLE).await;
     let auth = customers_http::AuthConfig {
         jwks_url: "http://127.0.0.1:1/.well-known/jwks.json".into(),
         issuer: issuer::ISSUER.into(),
         audience: issuer::AUDIENCE.into(),
     };
-    let state = profiles::ProfilesState::new(client, customers_tests::app::TEST_TABLE, auth, 10)
-        .unwrap_or_else(|e| panic!("{e}"));
-    app.router = profiles::router(state);
+    app.router = customers_tests::app::gateway(customers_tests::app::state(
+        client,
+        customers_tests::app::TEST_TABLE,
+        auth,
+    ));
     let r = app.get("/profiles/999999999999").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
 }

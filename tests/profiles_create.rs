@@ -14,10 +14,7 @@ async fn the_docs_example_creates_reads_finds_and_hides_from_other_organisations
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let number = created.body["customerNumber"].as_i64().unwrap_or(0);
     assert!(number > 0);
-    assert_eq!(
-        created.header("location"),
-        Some(format!("/profiles/{number}").as_str())
-    );
+    assert_eq!(created.header("location"), Some(format!("/profiles/{number}").as_str()));
     assert_eq!(created.header("etag"), Some("\"1\""));
     assert!(
         created.body.get("password").is_none() && !created.text.contains("abcD123"),
@@ -29,18 +26,12 @@ async fn the_docs_example_creates_reads_finds_and_hides_from_other_organisations
     assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.text);
     assert_eq!(fetched.body, created.body);
 
-    let found = app
-        .get(&format!("/profiles?email={address}&surname=Nordmann"))
-        .await;
+    let found = app.get(&format!("/profiles?email={address}&surname=Nordmann")).await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.text);
     let numbers: Vec<i64> = found
         .body
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c["customerNumber"].as_i64())
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|c| c["customerNumber"].as_i64()).collect())
         .unwrap_or_default();
     assert_eq!(numbers, vec![number]);
 
@@ -57,12 +48,7 @@ async fn the_docs_example_creates_reads_finds_and_hides_from_other_organisations
         )
         .await;
     let missing = app
-        .call(
-            Method::GET,
-            "/profiles/999999999999",
-            None,
-            &[("authorization", &auth)],
-        )
+        .call(Method::GET, "/profiles/999999999999", None, &[("authorization", &auth)])
         .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.body["message"], missing.body["message"]);
@@ -108,10 +94,7 @@ async fn defaults_and_assigned_values_follow_the_contract() {
     );
 
     let other = app.create(app.new_profile(None)).await;
-    assert_ne!(
-        other["customerNumber"], c["customerNumber"],
-        "numbers are unique"
-    );
+    assert_ne!(other["customerNumber"], c["customerNumber"], "numbers are unique");
     assert_ne!(other["uuid"], c["uuid"]);
 }
 
@@ -144,10 +127,7 @@ async fn placeholder_names_are_stored_as_empty_strings() {
     body["firstName"] = json!("IKKE SATT");
     body["surname"] = json!("ikkesatt");
     let c = app.create(body).await;
-    assert_eq!(
-        (c["firstName"].as_str(), c["surname"].as_str()),
-        (Some(""), Some(""))
-    );
+    assert_eq!((c["firstName"].as_str(), c["surname"].as_str()), (Some(""), Some("")));
 }
 
 #[tokio::test]
@@ -168,12 +148,7 @@ async fn email_is_unique_per_organisation_ignoring_case() {
     elsewhere["organisationId"] = json!(other);
     let token = format!("Bearer {}", app.token_for(other));
     let r = app
-        .call(
-            Method::POST,
-            "/profiles",
-            Some(elsewhere),
-            &[("authorization", &token)],
-        )
+        .call(Method::POST, "/profiles", Some(elsewhere), &[("authorization", &token)])
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
@@ -190,13 +165,7 @@ async fn two_concurrent_creates_with_one_email_let_exactly_one_win() {
         );
         let mut statuses = [a.status.as_u16(), b.status.as_u16()];
         statuses.sort();
-        assert_eq!(
-            statuses,
-            [201, 409],
-            "round {round}: {} / {}",
-            a.text,
-            b.text
-        );
+        assert_eq!(statuses, [201, 409], "round {round}: {} / {}", a.text, b.text);
         let found = app.get(&format!("/profiles?email={address}")).await;
         assert_eq!(
             found.body.as_array().map(Vec::len),
@@ -217,9 +186,7 @@ async fn customer_ref_is_unique_per_organisation_and_found_by_lookup() {
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.error_code(), 621);
 
-    let by_ref = app
-        .get(&format!("/profiles/customer-ref/{reference}"))
-        .await;
+    let by_ref = app.get(&format!("/profiles/customer-ref/{reference}")).await;
     assert_eq!(by_ref.status, StatusCode::OK, "{}", by_ref.text);
     assert_eq!(by_ref.body["customerNumber"], c["customerNumber"]);
     assert!(by_ref.header("etag").is_some());
@@ -241,12 +208,7 @@ async fn a_number_whose_default_reference_is_taken_is_skipped() {
     let s = app.create(squatter).await;
     assert_eq!(s["customerNumber"], first + 1);
     let c = app.create(app.new_profile(None)).await;
-    assert_eq!(
-        c["customerNumber"],
-        first + 3,
-        "number {} was skipped",
-        first + 2
-    );
+    assert_eq!(c["customerNumber"], first + 3, "number {} was skipped", first + 2);
     assert_eq!(c["customerRef"], (first + 3).to_string());
     assert_eq!(
         app.get(&format!("/profiles/{}", first + 2)).await.status,
@@ -262,12 +224,7 @@ async fn a_body_for_another_organisation_is_forbidden() {
     let r = app.post("/profiles", body).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(r.error_code(), 630);
-    assert!(
-        r.body["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("organisation")
-    );
+    assert!(r.body["message"].as_str().unwrap_or("").contains("organisation"));
 }
 
 async fn rejected(app: &TestApp, patch: Value) -> (StatusCode, Value) {
@@ -335,9 +292,7 @@ async fn required_fields_and_lengths_are_enforced_with_field_errors() {
         .map(|a| a.iter().filter_map(|x| x["field"].as_str()).collect())
         .unwrap_or_default();
     assert!(
-        fields.contains(&"firstName")
-            && fields.contains(&"email")
-            && fields.contains(&"nationality"),
+        fields.contains(&"firstName") && fields.contains(&"email") && fields.contains(&"nationality"),
         "{fields:?}"
     );
     // Nothing half-written: the email of a refused request is still free.
@@ -378,10 +333,7 @@ async fn formats_of_codes_and_dates_are_checked() {
         })
         .await;
     assert_eq!(ok["nationality"], "SWE");
-    assert_eq!(
-        ok["dateOfBirth"],
-        json!({"year": 1990, "month": 5, "day": 17})
-    );
+    assert_eq!(ok["dateOfBirth"], json!({"year": 1990, "month": 5, "day": 17}));
     assert_eq!(ok["profileType"], "P");
 }
 
@@ -450,12 +402,7 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_nothing_new() {
     let mut other = body.clone();
     other["firstName"] = json!("Kari");
     let r = app
-        .call(
-            Method::POST,
-            "/profiles",
-            Some(other),
-            &[("idempotency-key", &key)],
-        )
+        .call(Method::POST, "/profiles", Some(other), &[("idempotency-key", &key)])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.error_code(), 650);
@@ -534,20 +481,14 @@ async fn the_password_is_stored_only_as_an_argon2id_hash() {
             "pk",
             aws_sdk_dynamodb::types::AttributeValue::S(format!("CUSTOMER#{}#{number}", app.org)),
         )
-        .key(
-            "sk",
-            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
-        )
+        .key("sk", aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()))
         .send()
         .await
         .ok()
         .and_then(|o| o.item)
         .unwrap_or_default();
     let stored = format!("{item:?}");
-    assert!(
-        !stored.contains("abcD123"),
-        "plain password must not be stored"
-    );
+    assert!(!stored.contains("abcD123"), "plain password must not be stored");
     match item.get("passwordHash") {
         Some(aws_sdk_dynamodb::types::AttributeValue::S(h)) => {
             assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}")

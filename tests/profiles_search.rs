@@ -6,11 +6,7 @@ use serde_json::{Value, json};
 
 fn numbers(v: &Value) -> Vec<i64> {
     v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c["customerNumber"].as_i64())
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|c| c["customerNumber"].as_i64()).collect())
         .unwrap_or_default()
 }
 
@@ -87,23 +83,14 @@ async fn a_search_without_a_starting_parameter_says_which_can_start_one() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(r.error_code(), 607);
         let message = r.body["message"].as_str().unwrap_or("");
-        for name in [
-            "email",
-            "telephoneNumber",
-            "customerRef",
-            "vippsId",
-            "surname",
-        ] {
+        for name in ["email", "telephoneNumber", "customerRef", "vippsId", "surname"] {
             assert!(message.contains(name), "{message}");
         }
     }
     let r = app.get("/profiles?email=a@b.no&maxResultSet=5000").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app
-        .get(&format!(
-            "/profiles?email=a@b.no&organisationId={}",
-            app.org + 1
-        ))
+        .get(&format!("/profiles?email=a@b.no&organisationId={}", app.org + 1))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app.get("/profiles?email=a@b.no&ticketRightOwner=1").await;
@@ -124,18 +111,10 @@ async fn max_result_set_caps_and_results_come_in_customer_number_order() {
     created.sort();
     let all = app.get(&format!("/profiles?surname={surname}")).await;
     assert_eq!(numbers(&all.body), created);
-    let two = app
-        .get(&format!("/profiles?surname={surname}&maxResultSet=2"))
-        .await;
+    let two = app.get(&format!("/profiles?surname={surname}&maxResultSet=2")).await;
     assert_eq!(numbers(&two.body), created[..2].to_vec());
-    let p = app
-        .get(&format!("/profiles?surname={surname}&firstName=p"))
-        .await;
-    assert_eq!(
-        p.body,
-        json!([]),
-        "a first name matches whole words, not letters"
-    );
+    let p = app.get(&format!("/profiles?surname={surname}&firstName=p")).await;
+    assert_eq!(p.body, json!([]), "a first name matches whole words, not letters");
 }
 
 #[tokio::test]
@@ -149,23 +128,17 @@ async fn paged_search_reports_totals_and_pages() {
         created.push(number(&app.create(body).await));
     }
     created.sort();
-    let first = app
-        .get(&format!("/profiles-search?surname={surname}&perPage=2"))
-        .await;
+    let first = app.get(&format!("/profiles-search?surname={surname}&perPage=2")).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     assert_eq!(first.body["totalItems"], 5);
     assert_eq!(first.body["totalPages"], 3);
     assert_eq!(numbers(&first.body["items"]), created[..2].to_vec());
     let last = app
-        .get(&format!(
-            "/profiles-search?surname={surname}&perPage=2&page=2"
-        ))
+        .get(&format!("/profiles-search?surname={surname}&perPage=2&page=2"))
         .await;
     assert_eq!(numbers(&last.body["items"]), created[4..].to_vec());
     let beyond = app
-        .get(&format!(
-            "/profiles-search?surname={surname}&perPage=2&page=9"
-        ))
+        .get(&format!("/profiles-search?surname={surname}&perPage=2&page=9"))
         .await;
     assert_eq!(beyond.body["items"], json!([]));
     assert_eq!(
@@ -189,12 +162,7 @@ async fn bulk_looks_up_by_numbers_or_references_in_request_order() {
         body["customerRef"] = json!(format!("bulk-{i}-{}", uuid::Uuid::new_v4().simple()));
         made.push(app.create(body).await);
     }
-    let wanted = vec![
-        number(&made[2]),
-        999_999_999_999,
-        number(&made[0]),
-        number(&made[2]),
-    ];
+    let wanted = vec![number(&made[2]), 999_999_999_999, number(&made[0]), number(&made[2])];
     let r = app
         .post(
             "/profiles/bulk",
@@ -214,9 +182,7 @@ async fn bulk_looks_up_by_numbers_or_references_in_request_order() {
         json!("no-such-ref"),
         made[0]["customerRef"].clone(),
     ];
-    let r = app
-        .post("/profiles/bulk", json!({"customerReferences": refs}))
-        .await;
+    let r = app.post("/profiles/bulk", json!({"customerReferences": refs})).await;
     assert_eq!(numbers(&r.body), vec![number(&made[1]), number(&made[0])]);
     // Numbers win when both are given.
     let r = app
@@ -244,9 +210,7 @@ async fn bulk_looks_up_by_numbers_or_references_in_request_order() {
 async fn bulk_refuses_empty_oversized_and_malformed_requests() {
     let app = TestApp::profiles().await;
     let too_many: Vec<i64> = (1..=1001).collect();
-    let r = app
-        .post("/profiles/bulk", json!({"customerNumbers": too_many}))
-        .await;
+    let r = app.post("/profiles/bulk", json!({"customerNumbers": too_many})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body["message"].as_str().unwrap_or("").contains("1000"));
     let thousand: Vec<i64> = (1..=1000).collect();
@@ -266,9 +230,7 @@ async fn bulk_refuses_empty_oversized_and_malformed_requests() {
             .status,
         StatusCode::BAD_REQUEST
     );
-    let r = app
-        .post("/profiles/bulk", json!({"customerNumbers": ["x"]}))
-        .await;
+    let r = app.post("/profiles/bulk", json!({"customerNumbers": ["x"]})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error()["errors"][0]["field"], "customerNumbers[0]");
 }

@@ -5,7 +5,8 @@ use customers_tests::app::{TestApp, email};
 use serde_json::{Value, json};
 
 fn put_body(first_name: &str, email: Option<&str>) -> Value {
-    let mut body = json!({"firstName": first_name, "surname": "Nordmann", "changedBy": "crm-user", "changedByChannel": "crm"});
+    let mut body =
+        json!({"firstName": first_name, "surname": "Nordmann", "changedBy": "crm-user", "changedByChannel": "crm"});
     if let Some(e) = email {
         body["email"] = json!(e);
     }
@@ -60,38 +61,18 @@ async fn a_stale_if_match_is_refused_with_412_and_changes_nothing() {
         .unwrap_or_default();
     assert_eq!(v1, "\"1\"");
     let ok = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(put_body("First", None)),
-            &[("if-match", &v1)],
-        )
+        .call(Method::PUT, &path, Some(put_body("First", None)), &[("if-match", &v1)])
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     let stale = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(put_body("Second", None)),
-            &[("if-match", &v1)],
-        )
+        .call(Method::PUT, &path, Some(put_body("Second", None)), &[("if-match", &v1)])
         .await;
-    assert_eq!(
-        stale.status,
-        StatusCode::PRECONDITION_FAILED,
-        "{}",
-        stale.text
-    );
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
     assert_eq!(stale.error_code(), 640);
     assert_eq!(app.get(&path).await.body["firstName"], "First");
     // `*` matches any current version; a list matches if any tag does; weak tags never do.
     let star = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(put_body("Third", None)),
-            &[("if-match", "*")],
-        )
+        .call(Method::PUT, &path, Some(put_body("Third", None)), &[("if-match", "*")])
         .await;
     assert_eq!(star.status, StatusCode::OK);
     let list = app
@@ -113,12 +94,7 @@ async fn a_stale_if_match_is_refused_with_412_and_changes_nothing() {
         .await;
     assert_eq!(weak.status, StatusCode::PRECONDITION_FAILED);
     let junk = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(put_body("Sixth", None)),
-            &[("if-match", "4")],
-        )
+        .call(Method::PUT, &path, Some(put_body("Sixth", None)), &[("if-match", "4")])
         .await;
     assert_eq!(junk.status, StatusCode::BAD_REQUEST);
 }
@@ -137,10 +113,7 @@ async fn concurrent_puts_with_one_if_match_let_exactly_one_win() {
     statuses.sort();
     assert_eq!(statuses, [200, 412], "{} / {}", a.text, b.text);
     let winner = if a.status == StatusCode::OK { &a } else { &b };
-    assert_eq!(
-        app.get(&path).await.body["firstName"],
-        winner.body["firstName"]
-    );
+    assert_eq!(app.get(&path).await.body["firstName"], winner.body["firstName"]);
 }
 
 #[tokio::test]
@@ -148,10 +121,7 @@ async fn without_if_match_concurrent_puts_both_succeed_and_the_last_write_wins()
     let app = TestApp::profiles().await;
     let c = app.create(app.new_profile(None)).await;
     let path = format!("/profiles/{}", c["customerNumber"]);
-    let (a, b) = tokio::join!(
-        app.put(&path, put_body("A", None)),
-        app.put(&path, put_body("B", None))
-    );
+    let (a, b) = tokio::join!(app.put(&path, put_body("A", None)), app.put(&path, put_body("B", None)));
     assert_eq!(
         (a.status, b.status),
         (StatusCode::OK, StatusCode::OK),
@@ -165,11 +135,7 @@ async fn without_if_match_concurrent_puts_both_succeed_and_the_last_write_wins()
         Some("\"3\""),
         "both writes applied, one after the other"
     );
-    let last = if a.header("etag") == Some("\"3\"") {
-        &a
-    } else {
-        &b
-    };
+    let last = if a.header("etag") == Some("\"3\"") { &a } else { &b };
     assert_eq!(now.body["firstName"], last.body["firstName"]);
 }
 
@@ -183,9 +149,7 @@ async fn changing_the_email_moves_its_uniqueness_and_its_search_entry() {
     app.create(app.new_profile(Some(&taken))).await;
     let path = format!("/profiles/{}", c["customerNumber"]);
 
-    let clash = app
-        .put(&path, put_body("Ola", Some(&taken.to_uppercase())))
-        .await;
+    let clash = app.put(&path, put_body("Ola", Some(&taken.to_uppercase()))).await;
     assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text);
     assert_eq!(clash.error_code(), 620);
 
@@ -205,9 +169,7 @@ async fn put_validates_like_create_and_answers_404_for_strangers() {
     let app = TestApp::profiles().await;
     let c = app.create(app.new_profile(None)).await;
     let path = format!("/profiles/{}", c["customerNumber"]);
-    let missing = app
-        .put(&path, json!({"firstName": "Ola", "surname": "N"}))
-        .await;
+    let missing = app.put(&path, json!({"firstName": "Ola", "surname": "N"})).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     let fields: Vec<&str> = missing.error()["errors"]
         .as_array()
@@ -216,10 +178,7 @@ async fn put_validates_like_create_and_answers_404_for_strangers() {
     assert_eq!(fields, vec!["changedBy", "changedByChannel"]);
     let mut deleted = put_body("Ola", None);
     deleted["status"] = json!("D");
-    assert_eq!(
-        app.put(&path, deleted).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(app.put(&path, deleted).await.status, StatusCode::BAD_REQUEST);
     let mut phone = put_body("Ola", None);
     phone["countryCode"] = json!("+47");
     assert_eq!(app.put(&path, phone).await.error_code(), 605);
@@ -234,15 +193,9 @@ async fn put_validates_like_create_and_answers_404_for_strangers() {
         )
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path).await.body["firstName"], "Ola", "nothing changed");
     assert_eq!(
-        app.get(&path).await.body["firstName"],
-        "Ola",
-        "nothing changed"
-    );
-    assert_eq!(
-        app.put("/profiles/999999999999", put_body("X", None))
-            .await
-            .status,
+        app.put("/profiles/999999999999", put_body("X", None)).await.status,
         StatusCode::NOT_FOUND
     );
 }

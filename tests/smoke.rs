@@ -63,9 +63,7 @@ async fn the_docs_example_through_cargo_lambda_watch() {
         .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(
-        headers
-            .get("x-correlation-id")
-            .and_then(|v| v.to_str().ok()),
+        headers.get("x-correlation-id").and_then(|v| v.to_str().ok()),
         Some("smoke-1")
     );
     assert!(headers.get("etag").is_some());
@@ -73,12 +71,7 @@ async fn the_docs_example_through_cargo_lambda_watch() {
 
     // The path parameter arrives as API Gateway sends it.
     let (status, _, fetched) = client
-        .send(
-            reqwest::Method::GET,
-            &format!("/profiles/{number}"),
-            Some(org),
-            None,
-        )
+        .send(reqwest::Method::GET, &format!("/profiles/{number}"), Some(org), None)
         .await;
     assert_eq!(status, 200, "{fetched}");
     assert_eq!(fetched["customerNumber"], number);
@@ -107,12 +100,7 @@ async fn the_docs_example_through_cargo_lambda_watch() {
     assert_eq!(hidden["correlationId"], "smoke-1");
 
     let (status, _, _) = client
-        .send(
-            reqwest::Method::GET,
-            &format!("/profiles/{number}"),
-            None,
-            None,
-        )
+        .send(reqwest::Method::GET, &format!("/profiles/{number}"), None, None)
         .await;
     assert_eq!(status, 401);
 

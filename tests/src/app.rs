@@ -3,15 +3,48 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use customers_http::AuthConfig;
+use customers_http::{ApiState, AuthConfig};
 use serde_json::Value;
+use std::sync::Arc;
 use tower::ServiceExt;
+
+/// The shared state every function builds at start-up, over the real DynamoDB adapter.
+pub fn state(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig) -> ApiState {
+    let store = Arc::new(customers_dynamodb::DynamoProfileStore::new(client, table));
+    ApiState::new(store, auth, 10).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every function's router behind one entry, routed by path as API Gateway routes them
+/// (`/profiles/temporary` and below to temporary-profiles, the rest to profiles).
+#[derive(Clone)]
+pub struct Gateway {
+    profiles: axum::Router,
+    temporary_profiles: axum::Router,
+}
+
+impl Gateway {
+    pub fn function_for(&self, path: &str) -> axum::Router {
+        let path = path.split('?').next().unwrap_or("");
+        if path == "/profiles/temporary" || path.starts_with("/profiles/temporary/") {
+            self.temporary_profiles.clone()
+        } else {
+            self.profiles.clone()
+        }
+    }
+}
+
+pub fn gateway(state: ApiState) -> Gateway {
+    Gateway {
+        temporary_profiles: temporary_profiles::router(state.clone()),
+        profiles: profiles::router(state),
+    }
+}
 
 /// The table the in-process tests share; each test works in organisations of its own.
 pub const TEST_TABLE: &str = "customers-it";
 
 pub struct TestApp {
-    pub router: axum::Router,
+    pub router: Gateway,
     /// An organisation no other test uses.
     pub org: i64,
     pub client: aws_sdk_dynamodb::Client,
@@ -91,10 +124,17 @@ pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
     .await
 }
 
+/// A table like the test table but with TTL off: expired items stay.
+pub const NO_TTL_TABLE: &str = "customers-it-no-ttl";
+
 /// Creates the test table once; parallel tests may race, which is fine.
 pub async fn ensure_test_table(client: &aws_sdk_dynamodb::Client) {
+    ensure_table(client, TEST_TABLE, true).await
+}
+
+pub async fn ensure_table(client: &aws_sdk_dynamodb::Client, name: &str, ttl: bool) {
     for _ in 0..5 {
-        match customers_dynamodb::table::ensure_table(client, TEST_TABLE).await {
+        match customers_dynamodb::table::ensure_table_with_ttl(client, name, ttl).await {
             Ok(()) => return,
             Err(e) if e.contains("ResourceInUse") || e.contains("preexisting") => {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -115,20 +155,51 @@ impl TestApp {
         Self::profiles_with_client(client, TEST_TABLE).await
     }
 
+    /// The functions against a table whose TTL is off.
+    pub async fn without_ttl() -> Self {
+        let client = dynamodb_client().await;
+        ensure_table(&client, NO_TTL_TABLE, false).await;
+        Self::profiles_with_client(client, NO_TTL_TABLE).await
+    }
+
+    /// Every item of `number`, read straight from the table (a test-only scan).
+    pub async fn raw_items(
+        &self,
+        table: &str,
+        number: i64,
+    ) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(table)
+                .filter_expression("customerNumber = :n")
+                .expression_attribute_values(":n", AttributeValue::N(number.to_string()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("scan: {e}"));
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return items,
+            }
+        }
+    }
+
     pub async fn profiles_with_client(client: aws_sdk_dynamodb::Client, table: &str) -> Self {
         init_test_logs();
-        let jwks_url = crate::issuer::spawn_jwks()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let jwks_url = crate::issuer::spawn_jwks().await.unwrap_or_else(|e| panic!("{e}"));
         let auth = AuthConfig {
             jwks_url: jwks_url.clone(),
             issuer: crate::issuer::ISSUER.to_string(),
             audience: crate::issuer::AUDIENCE.to_string(),
         };
-        let state = profiles::ProfilesState::new(client.clone(), table, auth, 10)
-            .unwrap_or_else(|e| panic!("{e}"));
         Self {
-            router: profiles::router(state),
+            router: gateway(state(client.clone(), table, auth)),
             org: unique_org(),
             client,
             jwks_url,
@@ -144,13 +215,7 @@ impl TestApp {
     }
 
     /// A request with the caller's token and client name; `extra` headers override.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        extra: &[(&str, &str)],
-    ) -> TestResponse {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, extra: &[(&str, &str)]) -> TestResponse {
         let token = self.token();
         let mut headers: Vec<(&str, String)> = vec![
             ("authorization", format!("Bearer {token}")),
@@ -169,13 +234,7 @@ impl TestApp {
         self.raw(method, path, raw, &headers).await
     }
 
-    pub async fn raw(
-        &self,
-        method: Method,
-        path: &str,
-        body: Vec<u8>,
-        headers: &[(&str, String)],
-    ) -> TestResponse {
+    pub async fn raw(&self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, String)]) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             builder = builder.header(*k, v);
@@ -185,7 +244,7 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("request: {e}"));
         let response = self
             .router
-            .clone()
+            .function_for(path)
             .oneshot(request)
             .await
             .unwrap_or_else(|e| match e {});

@@ -16,8 +16,7 @@ pub fn encoding_key() -> Result<EncodingKey, String> {
 }
 
 pub fn jwks() -> Result<JwkSet, String> {
-    let mut jwk =
-        Jwk::from_encoding_key(&encoding_key()?, Algorithm::RS256).map_err(|e| e.to_string())?;
+    let mut jwk = Jwk::from_encoding_key(&encoding_key()?, Algorithm::RS256).map_err(|e| e.to_string())?;
     jwk.common.key_id = Some(KEY_ID.to_string());
     jwk.common.public_key_use = Some(jsonwebtoken::jwk::PublicKeyUse::Signature);
     Ok(JwkSet { keys: vec![jwk] })

@@ -9,6 +9,7 @@ pub const PATH: &str = "docs/openapi.json";
 
 pub fn document() -> Document {
     let mut doc = profiles::openapi::ProfilesApi::openapi();
+    doc.merge(temporary_profiles::openapi::TemporaryProfilesApi::openapi());
     doc.info.title = "Customers API (profiles)".to_string();
     doc.info.version = "2.0.0".to_string();
     doc.info.description = Some(
@@ -42,8 +43,7 @@ pub fn document() -> Document {
 fn add_common_parts(doc: &mut Document) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{
-        Ref, RefOr, Required, ResponseBuilder, content::ContentBuilder,
-        security::SecurityRequirement,
+        Ref, RefOr, Required, ResponseBuilder, content::ContentBuilder, security::SecurityRequirement,
     };
     let client_name = ParameterBuilder::new()
         .name("ET-Client-Name")
@@ -53,7 +53,11 @@ fn add_common_parts(doc: &mut Document) {
             "Entur Client Header. It is required that all consumers identify themselves by using this header. \
              The structure of ET-Client-Name should be: <company>-<application>.",
         ))
-        .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String).min_length(Some(1))))
+        .schema(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .min_length(Some(1)),
+        ))
         .build();
     let correlation = ParameterBuilder::new()
         .name("X-Correlation-Id")
@@ -63,8 +67,7 @@ fn add_common_parts(doc: &mut Document) {
             "Correlation id. Generated when absent; returned on every response.",
         ))
         .schema(Some(
-            utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::String),
+            utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String),
         ))
         .build();
     let error = |description: &str| {
@@ -97,10 +100,7 @@ fn add_common_parts(doc: &mut Document) {
             op.security = Some(vec![SecurityRequirement::new("jwt", Vec::<String>::new())]);
             let responses = &mut op.responses.responses;
             for (code, description) in [
-                (
-                    "400",
-                    "Invalid request: ErrorResponse lists each rejected field",
-                ),
+                ("400", "Invalid request: ErrorResponse lists each rejected field"),
                 ("401", "Missing or invalid access token"),
                 ("403", "The token's organisation may not do this"),
                 ("404", "No such resource in the caller's organisation"),
@@ -109,9 +109,7 @@ fn add_common_parts(doc: &mut Document) {
                 ("500", "Unexpected fault"),
                 ("503", "The database is unavailable; nothing was changed"),
             ] {
-                responses
-                    .entry(code.to_string())
-                    .or_insert_with(|| error(description));
+                responses.entry(code.to_string()).or_insert_with(|| error(description));
             }
         }
     }

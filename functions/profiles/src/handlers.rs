@@ -1,22 +1,24 @@
 //! HTTP handlers of the profiles group. Thin: extract, call the service, answer.
 
-use crate::ProfilesState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use customers_domain::Customer;
 use customers_domain::contract::{
-    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse,
-    PageCustomerResponse, ProfilesBulkRequest,
+    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, PageCustomerResponse,
+    ProfilesBulkRequest,
+};
+use customers_domain::lifecycle::{
+    CustomerConnectRequest, CustomerConnectResponse, DeactivateCustomerRequest, RestoreCustomerRequest,
 };
 use customers_domain::search::{CustomerSearchParams, Page, PageParams};
 use customers_domain::service::Created;
 use customers_domain::validation::{ErrorCode, FieldError};
-use customers_http::ApiError;
 use customers_http::extract::{
     Authenticated, CustomerNumberPath, JsonBody, QueryParams, TextPath, idempotency_key, if_match,
 };
+use customers_http::{ApiError, ApiState};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -59,16 +61,13 @@ fn list(customers: &[Customer]) -> Vec<ListCustomerResponse> {
     )
 )]
 pub async fn create(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     headers: HeaderMap,
     body: JsonBody<CustomerPostRequest>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let created = state
-        .service
-        .create(auth.caller, &body.raw, &body.value, key)
-        .await?;
+    let created = state.service.create(auth.caller, &body.raw, &body.value, key).await?;
     let (number, etag, mut response) = match created {
         Created::New(customer) => (
             customer.customer_number.value(),
@@ -105,12 +104,7 @@ fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(other) => Err(ApiError::invalid(vec![
-            FieldError::new(
-                field,
-                ErrorCode::Format,
-                format!("{field} must be true or false"),
-            )
-            .rejecting(other),
+            FieldError::new(field, ErrorCode::Format, format!("{field} must be true or false")).rejecting(other),
         ])),
     }
 }
@@ -126,16 +120,13 @@ fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     responses((status = 200, description = "OK", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))))
 )]
 pub async fn get(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     QueryParams(params): QueryParams<GetProfileParams>,
 ) -> Result<Response, ApiError> {
     let include_ecards = flag("includeECards", params.include_e_cards.as_deref())?;
-    flag(
-        "includePersonnelTicket",
-        params.include_personnel_ticket.as_deref(),
-    )?;
+    flag("includePersonnelTicket", params.include_personnel_ticket.as_deref())?;
     let customer = state.service.get(auth.caller, number).await?;
     Ok(profile(&customer, include_ecards))
 }
@@ -159,7 +150,7 @@ pub async fn get(
     )
 )]
 pub async fn update(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     headers: HeaderMap,
@@ -185,7 +176,7 @@ pub async fn update(
     responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
 )]
 pub async fn find(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     QueryParams(params): QueryParams<CustomerSearchParams>,
 ) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
@@ -210,15 +201,12 @@ pub struct SearchQuery {
     responses((status = 200, description = "OK", body = PageCustomerResponse))
 )]
 pub async fn search(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     QueryParams(query): QueryParams<SearchQuery>,
 ) -> Result<Json<PageCustomerResponse>, ApiError> {
     let page = Page::parse(&query.page).map_err(ApiError::invalid)?;
-    let (items, total) = state
-        .service
-        .search(auth.caller, &query.search, page)
-        .await?;
+    let (items, total) = state.service.search(auth.caller, &query.search, page).await?;
     Ok(Json(PageCustomerResponse {
         items: list(&items),
         total_items: total,
@@ -238,7 +226,7 @@ pub async fn search(
     responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
 )]
 pub async fn bulk(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     body: JsonBody<ProfilesBulkRequest>,
 ) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
@@ -255,10 +243,85 @@ pub async fn bulk(
     responses((status = 200, description = "OK", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))))
 )]
 pub async fn get_by_ref(
-    State(state): State<ProfilesState>,
+    State(state): State<ApiState>,
     auth: Authenticated,
     TextPath(reference): TextPath,
 ) -> Result<Response, ApiError> {
     let customer = state.service.get_by_ref(auth.caller, &reference).await?;
     Ok(profile(&customer, false))
+}
+
+/// Deactivate a customer
+///
+/// The contract's way to delete a profile. Requires an expirationDate in the future (2 to 3 days
+/// ahead is recommended): the profile gets status D, its email moves to emailOld so that a new
+/// profile may take the address, and on the expiration date the profile and everything under it
+/// is deleted. Until then it can be restored. A deactivated profile can no longer be changed.
+#[utoipa::path(
+    post, path = "/profiles/{customerNumber}/deactivate", tag = "Profiles client", operation_id = "deactivateCustomer",
+    request_body = DeactivateCustomerRequest,
+    params(("customerNumber" = i64, Path, description = "Customer number")),
+    responses(
+        (status = 200, description = "Deactivated", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))),
+        (status = 409, description = "The profile is not active, or is temporary", body = customers_http::ErrorResponse),
+    )
+)]
+pub async fn deactivate(
+    State(state): State<ApiState>,
+    auth: Authenticated,
+    CustomerNumberPath(number): CustomerNumberPath,
+    body: JsonBody<DeactivateCustomerRequest>,
+) -> Result<Response, ApiError> {
+    let customer = state.service.deactivate(auth.caller, number, &body.value).await?;
+    Ok(profile(&customer, false))
+}
+
+/// Restore a deactivated customer
+///
+/// Brings a deactivated profile back to status A with its email, before its expiration date.
+/// Refused (409) if another profile has taken the email meanwhile.
+#[utoipa::path(
+    post, path = "/profiles/{customerNumber}/restore", tag = "Profiles client", operation_id = "restoreCustomer",
+    request_body = RestoreCustomerRequest,
+    params(("customerNumber" = i64, Path, description = "Customer number")),
+    responses(
+        (status = 200, description = "Restored", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))),
+        (status = 409, description = "The profile is not deactivated, or its email has been taken", body = customers_http::ErrorResponse),
+    )
+)]
+pub async fn restore(
+    State(state): State<ApiState>,
+    auth: Authenticated,
+    CustomerNumberPath(number): CustomerNumberPath,
+    body: JsonBody<RestoreCustomerRequest>,
+) -> Result<Response, ApiError> {
+    let customer = state.service.restore(auth.caller, number, &body.value).await?;
+    Ok(profile(&customer, false))
+}
+
+/// Connect a profile to this profile
+///
+/// Merges the profile `customerNumberToConnect` (temporary or permanent) into the permanent
+/// profile in the path: the merged profile becomes Passive and points to this one, which lists
+/// it in relatedCustomerNumbers. `GET /profiles/{merged number}` then answers with this profile.
+#[utoipa::path(
+    post, path = "/profiles/{customerNumber}/connect", tag = "Profiles client", operation_id = "connectCustomer",
+    request_body = CustomerConnectRequest,
+    params(("customerNumber" = i64, Path, description = "Customer number of the surviving profile")),
+    responses(
+        (status = 200, description = "Connected", body = CustomerConnectResponse),
+        (status = 409, description = "One of the profiles cannot be connected in its state", body = customers_http::ErrorResponse),
+    )
+)]
+pub async fn connect(
+    State(state): State<ApiState>,
+    auth: Authenticated,
+    CustomerNumberPath(number): CustomerNumberPath,
+    body: JsonBody<CustomerConnectRequest>,
+) -> Result<Json<CustomerConnectResponse>, ApiError> {
+    let response = state
+        .service
+        .connect(auth.caller, number, &body.value, &auth.client_name)
+        .await?;
+    Ok(Json(response))
 }

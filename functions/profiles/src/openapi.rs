@@ -1,8 +1,11 @@
 //! The OpenAPI 3.1 description of the profiles group, generated from the handlers and types.
 
 use customers_domain::contract::{
-    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse,
-    LocalDateResponse, PageCustomerResponse, ProfilesBulkRequest,
+    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, LocalDateResponse,
+    PageCustomerResponse, ProfilesBulkRequest,
+};
+use customers_domain::lifecycle::{
+    CustomerConnectRequest, CustomerConnectResponse, DeactivateCustomerRequest, RestoreCustomerRequest,
 };
 use customers_http::{ErrorResponse, ErrorSpecification};
 use utoipa::OpenApi;
@@ -17,10 +20,14 @@ use utoipa::OpenApi;
         crate::handlers::search,
         crate::handlers::bulk,
         crate::handlers::get_by_ref,
+        crate::handlers::deactivate,
+        crate::handlers::restore,
+        crate::handlers::connect,
     ),
     components(schemas(
         CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, LocalDateResponse,
         PageCustomerResponse, ProfilesBulkRequest, ErrorResponse, ErrorSpecification,
+        DeactivateCustomerRequest, RestoreCustomerRequest, CustomerConnectRequest, CustomerConnectResponse,
     )),
     tags((name = "Profiles client", description = "Api for creating, fetching, modifying and deleting customers and related information."))
 )]

@@ -13,6 +13,10 @@ pub enum CustomerError {
     OrganisationMismatch { given: i64, token: i64 },
     #[error("the email is already used by another profile of the organisation")]
     EmailTaken,
+    #[error(
+        "the email has been taken by another profile since this one was deactivated; change that profile's email first, or restore is not possible"
+    )]
+    EmailTakenSinceDeactivation,
     #[error("the customerRef is already used by another profile of the organisation")]
     CustomerRefTaken,
     #[error("the profile has changed since the version named in If-Match (current ETag {current})")]

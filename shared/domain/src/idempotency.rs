@@ -11,8 +11,7 @@ pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let ok =
-            !raw.is_empty() && raw.len() <= 255 && raw.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        let ok = !raw.is_empty() && raw.len() <= 255 && raw.bytes().all(|b| (0x21..=0x7e).contains(&b));
         if ok {
             Ok(Self(raw.to_string()))
         } else {
@@ -66,8 +65,7 @@ mod tests {
     #[test]
     fn fingerprint_ignores_key_order_and_password_but_not_content() {
         let a = serde_json::json!({"a": 1, "b": "x", "password": "one"});
-        let b: serde_json::Value =
-            serde_json::from_str(r#"{ "b":"x", "password":"two", "a":1 }"#).unwrap_or_default();
+        let b: serde_json::Value = serde_json::from_str(r#"{ "b":"x", "password":"two", "a":1 }"#).unwrap_or_default();
         let c = serde_json::json!({"a": 2, "b": "x"});
         assert_eq!(fingerprint(&a), fingerprint(&b));
         assert_ne!(fingerprint(&a), fingerprint(&c));

@@ -5,6 +5,7 @@
 pub mod contract;
 pub mod error;
 pub mod idempotency;
+pub mod lifecycle;
 pub mod password;
 pub mod profile;
 pub mod search;

@@ -141,12 +141,8 @@ mod tests {
         assert!(a.as_phc().starts_with("$argon2id$"));
         assert_ne!(a, b, "salted");
         assert!(config.verify(&pw, &a));
-        let wrong =
-            Password::parse("password", "abcD124").unwrap_or_else(|e| panic!("{}", e.message));
+        let wrong = Password::parse("password", "abcD124").unwrap_or_else(|e| panic!("{}", e.message));
         assert!(!config.verify(&wrong, &a));
-        assert_eq!(
-            format!("{pw:?} {a:?}"),
-            "Password(<redacted>) PasswordHash(<redacted>)"
-        );
+        assert_eq!(format!("{pw:?} {a:?}"), "Password(<redacted>) PasswordHash(<redacted>)");
     }
 }

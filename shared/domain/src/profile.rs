@@ -1,8 +1,6 @@
 //! The customer profile and the rules that shape it on create and update.
 
-use crate::contract::{
-    CustomerPostRequest, CustomerPutRequest, CustomerResponse, LocalDateResponse,
-};
+use crate::contract::{CustomerPostRequest, CustomerPutRequest, CustomerResponse, LocalDateResponse};
 use crate::password::Password;
 use crate::telephone::{LandlineNumber, MobileNumber};
 use crate::time::{format_timestamp, timestamp};
@@ -65,12 +63,9 @@ impl ProfileType {
                 "temporary profiles are created with POST /profiles/temporary",
             )
             .rejecting(raw)),
-            _ => Err(FieldError::new(
-                field,
-                ErrorCode::NotAllowed,
-                format!("{field} must be 'S' or 'P'"),
-            )
-            .rejecting(raw)),
+            _ => {
+                Err(FieldError::new(field, ErrorCode::NotAllowed, format!("{field} must be 'S' or 'P'")).rejecting(raw))
+            }
         }
     }
 }
@@ -168,10 +163,10 @@ impl Customer {
     }
 
     pub fn unique_claims(&self) -> Vec<UniqueClaim> {
-        let mut claims = vec![UniqueClaim::CustomerRef(
-            self.customer_ref.as_str().to_string(),
-        )];
-        if self.status != Status::Deleted
+        let mut claims = vec![UniqueClaim::CustomerRef(self.customer_ref.as_str().to_string())];
+        // Only an active permanent profile holds its email: a deactivated one has moved it to
+        // emailOld, a merged one lives on in its survivor, a temporary one is anonymous.
+        if self.status == Status::Active
             && self.profile_type != ProfileType::Temporary
             && let Some(email) = &self.email
         {
@@ -180,8 +175,12 @@ impl Customer {
         claims
     }
 
+    /// Only active profiles are filed for search: deactivated and merged ones are not found.
     pub fn search_keys(&self) -> Vec<SearchKey> {
         let mut keys = Vec::new();
+        if self.status != Status::Active {
+            return keys;
+        }
         if let Some(email) = &self.email {
             keys.push(SearchKey::Email(email.key()));
         }
@@ -206,8 +205,7 @@ impl Customer {
     }
 
     pub fn to_response(&self, include_ecards: bool) -> CustomerResponse {
-        let show_username =
-            self.profile_type == ProfileType::Standard && self.status == Status::Active;
+        let show_username = self.profile_type == ProfileType::Standard && self.status == Status::Active;
         CustomerResponse {
             uuid: self.uuid.to_string(),
             status: self.status.code().into(),
@@ -226,11 +224,7 @@ impl Customer {
             vipps_id: self.vipps_id.as_ref().map(ToString::to_string),
             email_old: self.email_old.clone(),
             parent_id: self.parent_id,
-            username: if show_username {
-                self.username.clone()
-            } else {
-                None
-            },
+            username: if show_username { self.username.clone() } else { None },
             country_code: self.mobile.as_ref().map(|m| m.country_code.clone()),
             customer_ref: self.customer_ref.to_string(),
             date_of_birth: self.date_of_birth.map(|d| LocalDateResponse {
@@ -242,10 +236,7 @@ impl Customer {
             preferences: Vec::new(),
             last_sign_in_at: self.last_sign_in_at.as_ref().map(format_timestamp),
             expiration_date: self.expiration_date.as_ref().map(format_timestamp),
-            landline_number: self
-                .landline_number
-                .as_ref()
-                .map(|l| l.as_str().to_string()),
+            landline_number: self.landline_number.as_ref().map(|l| l.as_str().to_string()),
             last_sign_in_from: self.last_sign_in_from.clone(),
             ecards: include_ecards.then(Vec::new),
             email_verified_at: self.email_verified_at.as_ref().map(format_timestamp),
@@ -253,20 +244,10 @@ impl Customer {
             telephone_number: self.mobile.as_ref().map(|m| m.e164.clone()),
             customer_accounts: Vec::new(),
             customer_account_id: self.customer_account_id.as_ref().map(ToString::to_string),
-            related_customer_numbers: self
-                .related_customer_numbers
-                .iter()
-                .map(|n| n.value())
-                .collect(),
+            related_customer_numbers: self.related_customer_numbers.iter().map(|n| n.value()).collect(),
             language_preference_iso6393: self.language.iso6393.clone(),
-            telephone_number_verified_at: self
-                .telephone_number_verified_at
-                .as_ref()
-                .map(format_timestamp),
-            telephone_number_no_country_code: self
-                .mobile
-                .as_ref()
-                .map(|m| m.national_number.clone()),
+            telephone_number_verified_at: self.telephone_number_verified_at.as_ref().map(format_timestamp),
+            telephone_number_no_country_code: self.mobile.as_ref().map(|m| m.national_number.clone()),
             id: self.customer_number.value(),
             language_preference: self.language.legacy.clone(),
         }
@@ -319,15 +300,11 @@ fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) ->
 }
 
 impl PersonalFields {
-    fn parse(
-        input: PersonalInput<'_>,
-        now: DateTime<Utc>,
-        problems: &mut Problems,
-    ) -> Option<Self> {
+    fn parse(input: PersonalInput<'_>, now: DateTime<Utc>, problems: &mut Problems) -> Option<Self> {
         let first_name = required(problems, "firstName", input.first_name)
             .and_then(|v| problems.take(PersonName::parse("firstName", v)));
-        let surname = required(problems, "surname", input.surname)
-            .and_then(|v| problems.take(PersonName::parse("surname", v)));
+        let surname =
+            required(problems, "surname", input.surname).and_then(|v| problems.take(PersonName::parse("surname", v)));
         let email = problems.take_opt(input.email.map(|v| EmailAddress::parse("email", v)));
         let vipps_id = problems.take_opt(input.vipps_id.map(|v| VippsId::parse("vippsId", v)));
         let mobile = problems.take(MobileNumber::parse(
@@ -350,20 +327,12 @@ impl PersonalFields {
                 .date_of_birth
                 .map(|v| DateOfBirth::parse("dateOfBirth", v, now.date_naive())),
         );
-        let nationality = problems.take_opt(
-            input
-                .nationality
-                .map(|v| Nationality::parse("nationality", v)),
-        );
+        let nationality = problems.take_opt(input.nationality.map(|v| Nationality::parse("nationality", v)));
         let language = problems.take(Language::parse(
             input.language_preference_iso6393,
             input.language_preference,
         ));
-        let expiration_date = problems.take_opt(
-            input
-                .expiration_date
-                .map(|v| parse_instant("expirationDate", v)),
-        );
+        let expiration_date = problems.take_opt(input.expiration_date.map(|v| parse_instant("expirationDate", v)));
         if let Some(t) = expiration_date
             && t <= now
         {
@@ -423,10 +392,7 @@ pub struct NewCustomer {
 }
 
 impl NewCustomer {
-    pub fn parse(
-        request: &CustomerPostRequest,
-        now: DateTime<Utc>,
-    ) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(request: &CustomerPostRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
         let organisation_id = match request.organisation_id {
             None => {
@@ -441,12 +407,8 @@ impl NewCustomer {
         };
         let created_by = required(&mut problems, "createdBy", request.created_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("createdBy", v)));
-        let created_by_channel = required(
-            &mut problems,
-            "createdByChannel",
-            request.created_by_channel.as_deref(),
-        )
-        .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
+        let created_by_channel = required(&mut problems, "createdByChannel", request.created_by_channel.as_deref())
+            .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
         let profile_type = problems
             .take_opt(
                 request
@@ -455,12 +417,7 @@ impl NewCustomer {
                     .map(|v| ProfileType::parse("profileType", v)),
             )
             .unwrap_or(ProfileType::Standard);
-        let password = problems.take_opt(
-            request
-                .password
-                .as_deref()
-                .map(|v| Password::parse("password", v)),
-        );
+        let password = problems.take_opt(request.password.as_deref().map(|v| Password::parse("password", v)));
         let customer_ref = problems.take_opt(
             request
                 .customer_ref
@@ -480,9 +437,7 @@ impl NewCustomer {
                 email: request.email.as_deref(),
                 vipps_id: request.vipps_id.as_deref(),
                 country_code: request.country_code.as_deref(),
-                telephone_number_no_country_code: request
-                    .telephone_number_no_country_code
-                    .as_deref(),
+                telephone_number_no_country_code: request.telephone_number_no_country_code.as_deref(),
                 telephone_number: request.telephone_number.as_deref(),
                 telephone_number_verified_at: request.telephone_number_verified_at.as_deref(),
                 landline_number: request.landline_number.as_deref(),
@@ -503,28 +458,26 @@ impl NewCustomer {
             created_by_channel,
             personal,
         ) {
-            (true, Some(organisation_id), Some(created_by), Some(created_by_channel), Some(p)) => {
-                Ok(Self {
-                    organisation_id,
-                    profile_type,
-                    first_name: p.first_name,
-                    surname: p.surname,
-                    email: p.email,
-                    password,
-                    vipps_id: p.vipps_id,
-                    customer_ref,
-                    mobile: p.mobile,
-                    telephone_number_verified_at: p.telephone_number_verified_at,
-                    landline_number: p.landline_number,
-                    date_of_birth: p.date_of_birth,
-                    nationality: p.nationality,
-                    language: p.language,
-                    expiration_date: p.expiration_date,
-                    customer_account_id,
-                    created_by,
-                    created_by_channel,
-                })
-            }
+            (true, Some(organisation_id), Some(created_by), Some(created_by_channel), Some(p)) => Ok(Self {
+                organisation_id,
+                profile_type,
+                first_name: p.first_name,
+                surname: p.surname,
+                email: p.email,
+                password,
+                vipps_id: p.vipps_id,
+                customer_ref,
+                mobile: p.mobile,
+                telephone_number_verified_at: p.telephone_number_verified_at,
+                landline_number: p.landline_number,
+                date_of_birth: p.date_of_birth,
+                nationality: p.nationality,
+                language: p.language,
+                expiration_date: p.expiration_date,
+                customer_account_id,
+                created_by,
+                created_by_channel,
+            }),
             _ => Err(problems.into_errors()),
         }
     }
@@ -611,19 +564,12 @@ impl Clone for PersonalFields {
 }
 
 impl CustomerUpdate {
-    pub fn parse(
-        request: &CustomerPutRequest,
-        now: DateTime<Utc>,
-    ) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(request: &CustomerPutRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
         let changed_by = required(&mut problems, "changedBy", request.changed_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("changedBy", v)));
-        let changed_by_channel = required(
-            &mut problems,
-            "changedByChannel",
-            request.changed_by_channel.as_deref(),
-        )
-        .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
+        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
+            .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
         if let Some(status) = request.status.as_deref()
             && status.trim() != "A"
         {
@@ -656,9 +602,7 @@ impl CustomerUpdate {
                 email: request.email.as_deref(),
                 vipps_id: request.vipps_id.as_deref(),
                 country_code: request.country_code.as_deref(),
-                telephone_number_no_country_code: request
-                    .telephone_number_no_country_code
-                    .as_deref(),
+                telephone_number_no_country_code: request.telephone_number_no_country_code.as_deref(),
                 telephone_number: request.telephone_number.as_deref(),
                 telephone_number_verified_at: request.telephone_number_verified_at.as_deref(),
                 landline_number: request.landline_number.as_deref(),
@@ -672,12 +616,7 @@ impl CustomerUpdate {
             now,
             &mut problems,
         );
-        match (
-            problems.is_empty(),
-            changed_by,
-            changed_by_channel,
-            personal,
-        ) {
+        match (problems.is_empty(), changed_by, changed_by_channel, personal) {
             (true, Some(changed_by), Some(changed_by_channel), Some(personal)) => Ok(Self {
                 personal,
                 email_verified_at,
@@ -692,8 +631,7 @@ impl CustomerUpdate {
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
         let p = self.personal.clone();
         let mut next = current.clone();
-        let email_changed =
-            next.email.as_ref().map(EmailAddress::key) != p.email.as_ref().map(EmailAddress::key);
+        let email_changed = next.email.as_ref().map(EmailAddress::key) != p.email.as_ref().map(EmailAddress::key);
         next.first_name = p.first_name;
         next.surname = p.surname;
         next.email = p.email;
@@ -770,9 +708,7 @@ mod tests {
             telephone_number_no_country_code: Some("91234567".into()),
             ..Default::default()
         };
-        let errors = NewCustomer::parse(&request, now())
-            .err()
-            .unwrap_or_default();
+        let errors = NewCustomer::parse(&request, now()).err().unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         for f in [
             "organisationId",
@@ -786,10 +722,7 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
-        let phone = errors
-            .iter()
-            .find(|e| e.field == "countryCode")
-            .map(|e| e.code);
+        let phone = errors.iter().find(|e| e.field == "countryCode").map(|e| e.code);
         assert_eq!(phone, Some(ErrorCode::Telephone));
     }
 
@@ -797,41 +730,30 @@ mod tests {
     fn placeholder_names_are_cleaned_on_write_and_on_read() {
         let mut request = docs_example();
         request.first_name = Some("IKKE SATT".into());
-        let c = NewCustomer::parse(&request, now())
-            .map(|n| n.into_customer(CustomerNumber::assigned(1), now()));
+        let c = NewCustomer::parse(&request, now()).map(|n| n.into_customer(CustomerNumber::assigned(1), now()));
         let mut c = c.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(c.first_name.as_str(), "");
         // Data stored before the rule: cleaned when read.
-        c.surname = serde_json::from_value(serde_json::json!("ikkesatt"))
-            .unwrap_or_else(|_| PersonName::empty());
+        c.surname = serde_json::from_value(serde_json::json!("ikkesatt")).unwrap_or_else(|_| PersonName::empty());
         assert_eq!(c.to_response(false).surname, "");
     }
 
     #[test]
     fn email_is_unique_only_while_the_permanent_profile_is_not_deleted() {
-        let c = NewCustomer::parse(&docs_example(), now())
-            .map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
+        let c = NewCustomer::parse(&docs_example(), now()).map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
         let mut c = c.unwrap_or_else(|e| panic!("{e:?}"));
         assert!(
             c.unique_claims()
                 .contains(&UniqueClaim::Email("ola@nordmann.org".into()))
         );
-        assert!(
-            c.unique_claims()
-                .contains(&UniqueClaim::CustomerRef("7".into()))
-        );
+        assert!(c.unique_claims().contains(&UniqueClaim::CustomerRef("7".into())));
         c.status = Status::Deleted;
-        assert!(
-            !c.unique_claims()
-                .iter()
-                .any(|u| matches!(u, UniqueClaim::Email(_)))
-        );
+        assert!(!c.unique_claims().iter().any(|u| matches!(u, UniqueClaim::Email(_))));
     }
 
     #[test]
     fn put_replaces_fields_and_keeps_identity() {
-        let c = NewCustomer::parse(&docs_example(), now())
-            .map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
+        let c = NewCustomer::parse(&docs_example(), now()).map(|n| n.into_customer(CustomerNumber::assigned(7), now()));
         let c = c.unwrap_or_else(|e| panic!("{e:?}"));
         let put: CustomerPutRequest = serde_json::from_value(serde_json::json!({
             "firstName": "Kari", "surname": "Nordmann", "changedBy": "crm-user", "changedByChannel": "crm",

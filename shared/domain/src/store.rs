@@ -46,6 +46,14 @@ pub struct NewProfile<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// One profile changing from one version to the next.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub previous: &'a Customer,
+    pub next: &'a Customer,
+    pub password: Option<&'a PasswordHash>,
+}
+
 /// Where the next page of a search key's entries starts; opaque to the domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindCursor(pub String);
@@ -67,21 +75,29 @@ pub trait ProfileStore: Send + Sync {
     /// idempotency record; all or nothing. A guard held by an expired profile may be taken over.
     async fn insert(&self, profile: NewProfile<'_>) -> Result<(), StoreError>;
 
-    /// Replaces `previous` with `next` if the stored version is still `previous.version`,
-    /// moving guards and search entries along; all or nothing.
-    async fn replace(
-        &self,
-        previous: &Customer,
-        next: &Customer,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    /// Replaces each change's `previous` with its `next` if every stored version is still the
+    /// `previous` one, moving guards and search entries along (and setting a password hash when
+    /// given); all changes or none.
+    async fn write(&self, changes: &[Change<'_>], now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// One change; see [`ProfileStore::write`].
+    async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(
+            &[Change {
+                previous,
+                next,
+                password: None,
+            }],
+            now,
+        )
+        .await
+    }
+
+    /// Deletes the profile and every item that belongs to it, if it is still at `customer.version`.
+    async fn delete(&self, customer: &Customer) -> Result<(), StoreError>;
 
     /// The profile, if stored (expired ones included: expiry is the domain's call).
-    async fn get(
-        &self,
-        organisation: OrganisationId,
-        number: CustomerNumber,
-    ) -> Result<Option<Customer>, StoreError>;
+    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError>;
 
     async fn get_by_ref(
         &self,

@@ -53,9 +53,9 @@ pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
             raw,
         ));
     }
-    let code: u16 = digits.parse().map_err(|_| {
-        telephone_error(field, format!("{field} is not a country calling code"), raw)
-    })?;
+    let code: u16 = digits
+        .parse()
+        .map_err(|_| telephone_error(field, format!("{field} is not a country calling code"), raw))?;
     if phonenumber::metadata::DATABASE.by_code(&code).is_none() {
         return Err(telephone_error(
             field,
@@ -117,24 +117,20 @@ impl MobileNumber {
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
                 let digits = n.trim();
-                if digits.is_empty()
-                    || digits.len() > 15
-                    || !digits.chars().all(|c| c.is_ascii_digit())
-                {
+                if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
                     return Err(telephone_error(
                         "telephoneNumberNoCountryCode",
                         "telephoneNumberNoCountryCode must be 1 to 15 digits, without country code or punctuation",
                         n,
                     ));
                 }
-                let number =
-                    phonenumber::parse(None, format!("+{code}{digits}")).map_err(|_| {
-                        telephone_error(
-                            "telephoneNumberNoCountryCode",
-                            "telephoneNumberNoCountryCode is not a telephone number",
-                            n,
-                        )
-                    })?;
+                let number = phonenumber::parse(None, format!("+{code}{digits}")).map_err(|_| {
+                    telephone_error(
+                        "telephoneNumberNoCountryCode",
+                        "telephoneNumberNoCountryCode is not a telephone number",
+                        n,
+                    )
+                })?;
                 if !number.is_valid() {
                     return Err(telephone_error(
                         "telephoneNumberNoCountryCode",
@@ -201,17 +197,11 @@ mod tests {
 
     #[test]
     fn the_three_spellings_are_kept_in_step() {
-        let m = MobileNumber::parse(Some("+47"), Some("91234567"), None)
-            .ok()
-            .flatten();
+        let m = MobileNumber::parse(Some("+47"), Some("91234567"), None).ok().flatten();
         assert_eq!(m.as_ref().map(|m| m.e164.as_str()), Some("+4791234567"));
-        let d = MobileNumber::parse(None, None, Some("+47 912 34 567"))
-            .ok()
-            .flatten();
+        let d = MobileNumber::parse(None, None, Some("+47 912 34 567")).ok().flatten();
         assert_eq!(d, m);
-        let national_only = MobileNumber::parse(None, None, Some("91234567"))
-            .ok()
-            .flatten();
+        let national_only = MobileNumber::parse(None, None, Some("91234567")).ok().flatten();
         assert_eq!(national_only, m);
         assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234568")).is_err());
         assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234567")).is_ok());
@@ -230,9 +220,7 @@ mod tests {
             assert_eq!(c.err().map(|e| e.code), Some(ErrorCode::Telephone));
         }
         assert_eq!(
-            LandlineNumber::parse("landlineNumber", "1")
-                .err()
-                .map(|e| e.code),
+            LandlineNumber::parse("landlineNumber", "1").err().map(|e| e.code),
             Some(ErrorCode::Telephone)
         );
         assert!(LandlineNumber::parse("landlineNumber", "+47 22 12 34 56").is_ok());

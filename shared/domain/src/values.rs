@@ -35,11 +35,7 @@ fn bounded(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fie
     let len = trimmed.chars().count();
     if len < min {
         return Err(if min == 1 {
-            FieldError::new(
-                field,
-                ErrorCode::Required,
-                format!("{field} must not be blank"),
-            )
+            FieldError::new(field, ErrorCode::Required, format!("{field} must not be blank"))
         } else {
             FieldError::new(
                 field,
@@ -68,12 +64,9 @@ pub struct OrganisationId(i64);
 impl OrganisationId {
     pub fn parse(field: &str, raw: i64) -> Result<Self, FieldError> {
         if raw <= 0 {
-            return Err(FieldError::new(
-                field,
-                ErrorCode::Format,
-                format!("{field} must be a positive number"),
-            )
-            .rejecting(raw));
+            return Err(
+                FieldError::new(field, ErrorCode::Format, format!("{field} must be a positive number")).rejecting(raw),
+            );
         }
         Ok(Self(raw))
     }
@@ -97,12 +90,9 @@ pub struct CustomerNumber(i64);
 impl CustomerNumber {
     pub fn parse(field: &str, raw: i64) -> Result<Self, FieldError> {
         if raw <= 0 {
-            return Err(FieldError::new(
-                field,
-                ErrorCode::Format,
-                format!("{field} must be a positive number"),
-            )
-            .rejecting(raw));
+            return Err(
+                FieldError::new(field, ErrorCode::Format, format!("{field} must be a positive number")).rejecting(raw),
+            );
         }
         Ok(Self(raw))
     }
@@ -253,9 +243,7 @@ impl EmailAddress {
                 .without_domain_literal(),
         )
         .is_ok()
-            && text
-                .rsplit_once('@')
-                .is_some_and(|(_, domain)| domain.contains('.'));
+            && text.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'));
         if !valid {
             return Err(FieldError::new(
                 field,
@@ -462,13 +450,7 @@ mod tests {
 
     #[test]
     fn placeholder_names_become_empty_in_any_casing_and_spacing() {
-        for raw in [
-            "ikke satt",
-            "IKKE SATT",
-            "Ikkesatt",
-            " ikke  Satt ",
-            "ikke-satt",
-        ] {
+        for raw in ["ikke satt", "IKKE SATT", "Ikkesatt", " ikke  Satt ", "ikke-satt"] {
             assert_eq!(
                 PersonName::parse("firstName", raw).map(|n| n.0),
                 Ok(String::new()),
@@ -502,18 +484,9 @@ mod tests {
     #[test]
     fn email_is_validated_and_keyed_case_insensitively() {
         let e = EmailAddress::parse("email", " Ola@Nordmann.org ").map_err(|e| e.message);
-        assert_eq!(
-            e.as_ref().map(|e| e.key()),
-            Ok("ola@nordmann.org".to_string())
-        );
+        assert_eq!(e.as_ref().map(|e| e.key()), Ok("ola@nordmann.org".to_string()));
         assert_eq!(e.map(|e| e.0), Ok("Ola@Nordmann.org".to_string()));
-        for bad in [
-            "ola",
-            "ola@",
-            "@nordmann.org",
-            "ola@nordmann",
-            "Ola <ola@nordmann.org>",
-        ] {
+        for bad in ["ola", "ola@", "@nordmann.org", "ola@nordmann", "Ola <ola@nordmann.org>"] {
             assert!(EmailAddress::parse("email", bad).is_err(), "{bad}");
         }
         let long = format!("{}@nordmann.org", "a".repeat(70));
@@ -525,37 +498,22 @@ mod tests {
 
     #[test]
     fn nationality_is_iso_3166_alpha3() {
-        assert_eq!(
-            Nationality::parse("nationality", "nor").map(|n| n.0),
-            Ok("NOR".into())
-        );
+        assert_eq!(Nationality::parse("nationality", "nor").map(|n| n.0), Ok("NOR".into()));
         assert!(Nationality::parse("nationality", "NO").is_err());
         assert!(Nationality::parse("nationality", "XXX").is_err());
     }
 
     #[test]
     fn language_defaults_and_stays_in_step() {
-        assert_eq!(
-            Language::parse(None, None),
-            Ok(Language::norwegian_bokmal())
-        );
-        assert_eq!(
-            Language::parse(None, Some("NO")),
-            Ok(Language::norwegian_bokmal())
-        );
-        assert_eq!(
-            Language::parse(Some("nob"), None),
-            Ok(Language::norwegian_bokmal())
-        );
+        assert_eq!(Language::parse(None, None), Ok(Language::norwegian_bokmal()));
+        assert_eq!(Language::parse(None, Some("NO")), Ok(Language::norwegian_bokmal()));
+        assert_eq!(Language::parse(Some("nob"), None), Ok(Language::norwegian_bokmal()));
         let en = Language::parse(None, Some("en")).ok();
         assert_eq!(en.as_ref().map(|l| l.iso6393.as_str()), Some("ENG"));
         let nn = Language::parse(Some("NNO"), None).ok();
         assert_eq!(nn.and_then(|l| l.legacy), Some("NN".to_string()));
         // South Sami has no two-letter code: the deprecated field is left empty.
-        assert_eq!(
-            Language::parse(Some("SMA"), None).map(|l| l.legacy),
-            Ok(None)
-        );
+        assert_eq!(Language::parse(Some("SMA"), None).map(|l| l.legacy), Ok(None));
         assert!(Language::parse(Some("ENG"), Some("NO")).is_err());
         assert!(Language::parse(Some("XQZ"), None).is_err());
         assert!(Language::parse(None, Some("ZZ")).is_err());

@@ -14,15 +14,9 @@ pub struct StoreConfig {
 
 impl StoreConfig {
     pub fn from_env() -> Result<Self, String> {
-        let table_name =
-            std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
-        let endpoint = std::env::var("DYNAMODB_ENDPOINT")
-            .ok()
-            .filter(|s| !s.is_empty());
-        Ok(Self {
-            table_name,
-            endpoint,
-        })
+        let table_name = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
+        let endpoint = std::env::var("DYNAMODB_ENDPOINT").ok().filter(|s| !s.is_empty());
+        Ok(Self { table_name, endpoint })
     }
 }
 
@@ -45,13 +39,7 @@ pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
             .region(Region::new(
                 std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-north-1".to_string()),
             ))
-            .credentials_provider(Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "customers-local",
-            ));
+            .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
     }
     let shared = loader.load().await;
     aws_sdk_dynamodb::Client::new(&shared)

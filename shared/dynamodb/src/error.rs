@@ -10,16 +10,9 @@ where
     R: std::fmt::Debug,
 {
     let code = e.code().unwrap_or("").to_string();
-    let message = format!(
-        "{operation}: {}",
-        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
-    );
+    let message = format!("{operation}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e));
     if code == "ValidationException" || code == "SerializationException" {
-        tracing::error!(
-            operation,
-            code,
-            "DynamoDB rejected a request of this service"
-        );
+        tracing::error!(operation, code, "DynamoDB rejected a request of this service");
         return StoreError::Corrupt(message);
     }
     tracing::warn!(operation, code, "DynamoDB call failed");

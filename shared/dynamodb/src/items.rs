@@ -35,10 +35,7 @@ pub(crate) fn profile_pk(org: OrganisationId, number: CustomerNumber) -> String 
 }
 
 pub(crate) fn profile_key(org: OrganisationId, number: CustomerNumber) -> Item {
-    HashMap::from([
-        (PK.into(), s(profile_pk(org, number))),
-        (SK.into(), s(PROFILE_SK)),
-    ])
+    HashMap::from([(PK.into(), s(profile_pk(org, number))), (SK.into(), s(PROFILE_SK))])
 }
 
 pub(crate) fn unique_pk(org: OrganisationId, claim: &UniqueClaim) -> String {
@@ -49,10 +46,7 @@ pub(crate) fn unique_pk(org: OrganisationId, claim: &UniqueClaim) -> String {
 }
 
 pub(crate) fn ref_guard_key(org: OrganisationId, reference: &CustomerRef) -> Item {
-    let pk = unique_pk(
-        org,
-        &UniqueClaim::CustomerRef(reference.as_str().to_string()),
-    );
+    let pk = unique_pk(org, &UniqueClaim::CustomerRef(reference.as_str().to_string()));
     HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
 }
 
@@ -75,13 +69,7 @@ pub(crate) fn search_partition(org: OrganisationId, key: &SearchKey) -> (String,
         SearchKey::Email(e) => (format!("SEARCH#{org}#EMAIL#{e}"), String::new()),
         SearchKey::Telephone(t) => (format!("SEARCH#{org}#PHONE#{t}"), String::new()),
         SearchKey::VippsId(v) => (format!("SEARCH#{org}#VIPPS#{v}"), String::new()),
-        SearchKey::Name {
-            surname,
-            first_name,
-        } => (
-            format!("SEARCH#{org}#SURNAME#{surname}"),
-            first_name.clone(),
-        ),
+        SearchKey::Name { surname, first_name } => (format!("SEARCH#{org}#SURNAME#{surname}"), first_name.clone()),
     }
 }
 
@@ -92,11 +80,7 @@ fn search_sk(key: &SearchKey, number: CustomerNumber) -> String {
     }
 }
 
-pub(crate) fn search_key_item(
-    org: OrganisationId,
-    key: &SearchKey,
-    number: CustomerNumber,
-) -> Item {
+pub(crate) fn search_key_item(org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> Item {
     let (pk, _) = search_partition(org, key);
     HashMap::from([(PK.into(), s(pk)), (SK.into(), s(search_sk(key, number)))])
 }
@@ -119,16 +103,13 @@ pub(crate) fn idempotency_key(org: OrganisationId, key: &IdempotencyKey) -> Item
 }
 
 pub(crate) fn counter_key() -> Item {
-    HashMap::from([
-        (PK.into(), s("COUNTER#CUSTOMER_NUMBER")),
-        (SK.into(), s("COUNTER")),
-    ])
+    HashMap::from([(PK.into(), s("COUNTER#CUSTOMER_NUMBER")), (SK.into(), s("COUNTER"))])
 }
 
 /// The profile's own attributes (absent values are left out rather than stored as NULL).
 pub(crate) fn customer_attributes(customer: &Customer) -> Result<Item, StoreError> {
-    let item: Item = serde_dynamo::to_item(customer)
-        .map_err(|e| StoreError::Corrupt(format!("serialising a profile: {e}")))?;
+    let item: Item =
+        serde_dynamo::to_item(customer).map_err(|e| StoreError::Corrupt(format!("serialising a profile: {e}")))?;
     Ok(item
         .into_iter()
         .filter(|(_, v)| !matches!(v, AttributeValue::Null(_)))
@@ -137,10 +118,7 @@ pub(crate) fn customer_attributes(customer: &Customer) -> Result<Item, StoreErro
 
 pub(crate) fn profile_item(customer: &Customer) -> Result<Item, StoreError> {
     let mut item = customer_attributes(customer)?;
-    item.extend(profile_key(
-        customer.organisation_id,
-        customer.customer_number,
-    ));
+    item.extend(profile_key(customer.organisation_id, customer.customer_number));
     item.insert(KIND.into(), s("PROFILE"));
     if let Some(t) = customer.expires_at_epoch() {
         item.insert(EXPIRES_AT.into(), n(t));
@@ -149,8 +127,7 @@ pub(crate) fn profile_item(customer: &Customer) -> Result<Item, StoreError> {
 }
 
 pub(crate) fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
-    serde_dynamo::from_item(item)
-        .map_err(|e| StoreError::Corrupt(format!("reading a stored profile: {e}")))
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(format!("reading a stored profile: {e}")))
 }
 
 pub(crate) fn idempotency_item(

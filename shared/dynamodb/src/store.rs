@@ -14,9 +14,7 @@ use chrono::{DateTime, Utc};
 use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
 use customers_domain::password::PasswordHash;
 use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
-use customers_domain::store::{
-    FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue,
-};
+use customers_domain::store::{Change, FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue};
 use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeSet, HashMap};
@@ -52,6 +50,13 @@ impl DynamoProfileStore {
         }
     }
 
+    /// The store named by `TABLE_NAME` (and `DYNAMODB_ENDPOINT` locally).
+    pub async fn from_env() -> Result<Self, String> {
+        let config = crate::StoreConfig::from_env()?;
+        let client = crate::dynamodb_client(&config).await;
+        Ok(Self::new(client, config.table_name))
+    }
+
     fn put(&self, item: Item) -> Put {
         Put::builder()
             .table_name(&self.table)
@@ -83,12 +88,7 @@ impl DynamoProfileStore {
         TransactWriteItem::builder().put(put).build()
     }
 
-    fn guard_delete(
-        &self,
-        org: OrganisationId,
-        claim: &UniqueClaim,
-        owner: CustomerNumber,
-    ) -> TransactWriteItem {
+    fn guard_delete(&self, org: OrganisationId, claim: &UniqueClaim, owner: CustomerNumber) -> TransactWriteItem {
         let key = HashMap::from([
             (PK.to_string(), s(items::unique_pk(org, claim))),
             (SK.to_string(), s(items::UNIQUE_SK)),
@@ -105,23 +105,13 @@ impl DynamoProfileStore {
         TransactWriteItem::builder().delete(delete).build()
     }
 
-    fn search_put(
-        &self,
-        org: OrganisationId,
-        key: &SearchKey,
-        customer: &Customer,
-    ) -> TransactWriteItem {
+    fn search_put(&self, org: OrganisationId, key: &SearchKey, customer: &Customer) -> TransactWriteItem {
         TransactWriteItem::builder()
             .put(self.put(items::search_item(org, key, customer)))
             .build()
     }
 
-    fn search_delete(
-        &self,
-        org: OrganisationId,
-        key: &SearchKey,
-        number: CustomerNumber,
-    ) -> TransactWriteItem {
+    fn search_delete(&self, org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> TransactWriteItem {
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(items::search_key_item(org, key, number)))
@@ -130,13 +120,91 @@ impl DynamoProfileStore {
         TransactWriteItem::builder().delete(delete).build()
     }
 
+    /// The transaction items that take one profile from `previous` to `next`: an update of the
+    /// profile's own attributes (other attributes, such as the password hash, are left alone
+    /// unless a new hash is given), and the guards and search entries that change.
+    fn change_writes(
+        &self,
+        change: &Change<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Part, TransactWriteItem)>, StoreError> {
+        let (previous, next) = (change.previous, change.next);
+        let org = next.organisation_id;
+        let number = next.customer_number;
+        let before = items::customer_attributes(previous)?;
+        let mut after = items::customer_attributes(next)?;
+        if let Some(t) = next.expires_at_epoch() {
+            after.insert(EXPIRES_AT.into(), n(t));
+        }
+        if let Some(hash) = change.password {
+            after.insert(PASSWORD_HASH.into(), s(hash.as_phc()));
+        }
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        let mut sets = Vec::new();
+        for (i, (name, value)) in after.iter().enumerate() {
+            names.insert(format!("#a{i}"), name.clone());
+            values.insert(format!(":a{i}"), value.clone());
+            sets.push(format!("#a{i} = :a{i}"));
+        }
+        let mut removed: BTreeSet<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        if next.expires_at_epoch().is_none() {
+            removed.insert(EXPIRES_AT.into());
+        }
+        let removes: Vec<String> = removed
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                names.insert(format!("#r{i}"), name.clone());
+                format!("#r{i}")
+            })
+            .collect();
+        names.insert("#version".into(), VERSION.into());
+        names.insert("#pk".into(), PK.into());
+        values.insert(":expected".into(), n(previous.version));
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(items::profile_key(org, number)))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(#pk) AND #version = :expected")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| StoreError::Corrupt(format!("Update profile: {e}")))?;
+        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().update(update).build())];
+
+        let expiry_moved = previous.expires_at_epoch() != next.expires_at_epoch();
+        let old_claims: BTreeSet<UniqueClaim> = previous.unique_claims().into_iter().collect();
+        let new_claims: BTreeSet<UniqueClaim> = next.unique_claims().into_iter().collect();
+        for claim in old_claims.difference(&new_claims) {
+            writes.push((Part::Guard(claim_kind(claim)), self.guard_delete(org, claim, number)));
+        }
+        for claim in &new_claims {
+            if !old_claims.contains(claim) || expiry_moved {
+                writes.push((Part::Guard(claim_kind(claim)), self.guard_put(org, claim, next, now)));
+            }
+        }
+        let old_keys: BTreeSet<SearchKey> = previous.search_keys().into_iter().collect();
+        let new_keys: BTreeSet<SearchKey> = next.search_keys().into_iter().collect();
+        for key in old_keys.difference(&new_keys) {
+            writes.push((Part::SearchEntry, self.search_delete(org, key, number)));
+        }
+        for key in &new_keys {
+            if !old_keys.contains(key) || expiry_moved {
+                writes.push((Part::SearchEntry, self.search_put(org, key, next)));
+            }
+        }
+        Ok(writes)
+    }
+
     /// Runs a transaction, retrying cancellations caused only by contention, and explains a
     /// failed condition by the part it guarded.
-    async fn transact(
-        &self,
-        operation: &str,
-        writes: Vec<(Part, TransactWriteItem)>,
-    ) -> Result<(), Failure> {
+    async fn transact(&self, operation: &str, writes: Vec<(Part, TransactWriteItem)>) -> Result<(), Failure> {
         let (parts, writes): (Vec<Part>, Vec<TransactWriteItem>) = writes.into_iter().unzip();
         let mut attempt = 0;
         loop {
@@ -174,9 +242,7 @@ impl DynamoProfileStore {
                 if let Some((part, existing)) = chosen {
                     return Err(Failure::Condition { part, existing });
                 }
-                let contended = failed
-                    .iter()
-                    .all(|(_, r)| r.code() == Some("TransactionConflict"));
+                let contended = failed.iter().all(|(_, r)| r.code() == Some("TransactionConflict"));
                 if contended && attempt < TRANSACTION_ATTEMPTS {
                     tokio::time::sleep(backoff(attempt)).await;
                     continue;
@@ -186,11 +252,7 @@ impl DynamoProfileStore {
         }
     }
 
-    async fn get_item(
-        &self,
-        key: Item,
-        projection: Option<&str>,
-    ) -> Result<Option<Item>, StoreError> {
+    async fn get_item(&self, key: Item, projection: Option<&str>) -> Result<Option<Item>, StoreError> {
         let mut request = self
             .client
             .get_item()
@@ -200,10 +262,7 @@ impl DynamoProfileStore {
         if let Some(p) = projection {
             request = request.projection_expression(p);
         }
-        let out = request
-            .send()
-            .await
-            .map_err(|e| unavailable("GetItem", e))?;
+        let out = request.send().await.map_err(|e| unavailable("GetItem", e))?;
         Ok(out.item)
     }
 
@@ -265,14 +324,10 @@ enum Failure {
     Store(StoreError),
 }
 
-fn cancellation_reasons<R>(
-    error: &SdkError<TransactWriteItemsError, R>,
-) -> Option<Vec<CancellationReason>> {
+fn cancellation_reasons<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<CancellationReason>> {
     match error {
         SdkError::ServiceError(service) => match service.err() {
-            TransactWriteItemsError::TransactionCanceledException(c) => {
-                Some(c.cancellation_reasons().to_vec())
-            }
+            TransactWriteItemsError::TransactionCanceledException(c) => Some(c.cancellation_reasons().to_vec()),
             _ => None,
         },
         _ => None,
@@ -355,10 +410,7 @@ impl ProfileStore for DynamoProfileStore {
             .expression_attribute_names("#pk", PK)
             .build()
             .map_err(|e| StoreError::Corrupt(format!("Put profile: {e}")))?;
-        let mut writes = vec![(
-            Part::Profile,
-            TransactWriteItem::builder().put(put_profile).build(),
-        )];
+        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().put(put_profile).build())];
         for claim in customer.unique_claims() {
             writes.push((
                 Part::Guard(claim_kind(&claim)),
@@ -378,10 +430,7 @@ impl ProfileStore for DynamoProfileStore {
                 .expression_attribute_values(":now", n(profile.now.timestamp()))
                 .build()
                 .map_err(|e| StoreError::Corrupt(format!("Put idempotency: {e}")))?;
-            writes.push((
-                Part::Idempotency,
-                TransactWriteItem::builder().put(put).build(),
-            ));
+            writes.push((Part::Idempotency, TransactWriteItem::builder().put(put).build()));
         }
         match self.transact("TransactWriteItems(insert)", writes).await {
             Ok(()) => Ok(()),
@@ -397,95 +446,12 @@ impl ProfileStore for DynamoProfileStore {
         }
     }
 
-    async fn replace(
-        &self,
-        previous: &Customer,
-        next: &Customer,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let org = next.organisation_id;
-        let number = next.customer_number;
-        // An update of the profile's own attributes leaves other attributes (the password hash)
-        // alone: SET what the profile has, REMOVE what it no longer has.
-        let before = items::customer_attributes(previous)?;
-        let mut after = items::customer_attributes(next)?;
-        if let Some(t) = next.expires_at_epoch() {
-            after.insert(EXPIRES_AT.into(), n(t));
+    async fn write(&self, changes: &[Change<'_>], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut writes = Vec::new();
+        for change in changes {
+            writes.extend(self.change_writes(change, now)?);
         }
-        let mut names = HashMap::new();
-        let mut values = HashMap::new();
-        let mut sets = Vec::new();
-        for (i, (name, value)) in after.iter().enumerate() {
-            names.insert(format!("#a{i}"), name.clone());
-            values.insert(format!(":a{i}"), value.clone());
-            sets.push(format!("#a{i} = :a{i}"));
-        }
-        let mut removed: BTreeSet<String> = before
-            .keys()
-            .filter(|k| !after.contains_key(*k))
-            .cloned()
-            .collect();
-        if next.expires_at_epoch().is_none() {
-            removed.insert(EXPIRES_AT.into());
-        }
-        let removes: Vec<String> = removed
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                names.insert(format!("#r{i}"), name.clone());
-                format!("#r{i}")
-            })
-            .collect();
-        names.insert("#version".into(), VERSION.into());
-        names.insert("#pk".into(), PK.into());
-        values.insert(":expected".into(), n(previous.version));
-        let mut expression = format!("SET {}", sets.join(", "));
-        if !removes.is_empty() {
-            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
-        }
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(items::profile_key(org, number)))
-            .update_expression(expression)
-            .condition_expression("attribute_exists(#pk) AND #version = :expected")
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(|e| StoreError::Corrupt(format!("Update profile: {e}")))?;
-        let mut writes = vec![(
-            Part::Profile,
-            TransactWriteItem::builder().update(update).build(),
-        )];
-
-        let expiry_moved = previous.expires_at_epoch() != next.expires_at_epoch();
-        let old_claims: BTreeSet<UniqueClaim> = previous.unique_claims().into_iter().collect();
-        let new_claims: BTreeSet<UniqueClaim> = next.unique_claims().into_iter().collect();
-        for claim in old_claims.difference(&new_claims) {
-            writes.push((
-                Part::Guard(claim_kind(claim)),
-                self.guard_delete(org, claim, number),
-            ));
-        }
-        for claim in &new_claims {
-            if !old_claims.contains(claim) || expiry_moved {
-                writes.push((
-                    Part::Guard(claim_kind(claim)),
-                    self.guard_put(org, claim, next, now),
-                ));
-            }
-        }
-        let old_keys: BTreeSet<SearchKey> = previous.search_keys().into_iter().collect();
-        let new_keys: BTreeSet<SearchKey> = next.search_keys().into_iter().collect();
-        for key in old_keys.difference(&new_keys) {
-            writes.push((Part::SearchEntry, self.search_delete(org, key, number)));
-        }
-        for key in &new_keys {
-            if !old_keys.contains(key) || expiry_moved {
-                writes.push((Part::SearchEntry, self.search_put(org, key, next)));
-            }
-        }
-        match self.transact("TransactWriteItems(replace)", writes).await {
+        match self.transact("TransactWriteItems(write)", writes).await {
             Ok(()) => Ok(()),
             Err(Failure::Store(e)) => Err(e),
             Err(Failure::Condition {
@@ -499,17 +465,49 @@ impl ProfileStore for DynamoProfileStore {
                 part: Part::Guard(kind),
                 ..
             }) => Err(StoreError::Taken(kind)),
-            Err(Failure::Condition { part, .. }) => Err(StoreError::Corrupt(format!(
-                "unexpected condition on {part:?}"
-            ))),
+            Err(Failure::Condition { part, .. }) => {
+                Err(StoreError::Corrupt(format!("unexpected condition on {part:?}")))
+            }
         }
     }
 
-    async fn get(
-        &self,
-        organisation: OrganisationId,
-        number: CustomerNumber,
-    ) -> Result<Option<Customer>, StoreError> {
+    async fn delete(&self, customer: &Customer) -> Result<(), StoreError> {
+        let org = customer.organisation_id;
+        let number = customer.customer_number;
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(items::profile_key(org, number)))
+            .condition_expression("attribute_exists(#pk) AND #version = :expected")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#version", VERSION)
+            .expression_attribute_values(":expected", n(customer.version))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| StoreError::Corrupt(format!("Delete profile: {e}")))?;
+        let mut writes = vec![(Part::Profile, TransactWriteItem::builder().delete(delete).build())];
+        for claim in customer.unique_claims() {
+            writes.push((Part::Guard(claim_kind(&claim)), self.guard_delete(org, &claim, number)));
+        }
+        for key in customer.search_keys() {
+            writes.push((Part::SearchEntry, self.search_delete(org, &key, number)));
+        }
+        match self.transact("TransactWriteItems(delete)", writes).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Store(e)) => Err(e),
+            Err(Failure::Condition {
+                part: Part::Profile,
+                existing,
+            }) => Err(match existing {
+                Some(_) => StoreError::VersionConflict,
+                None => StoreError::Missing,
+            }),
+            Err(Failure::Condition { part, .. }) => {
+                Err(StoreError::Corrupt(format!("unexpected condition on {part:?}")))
+            }
+        }
+    }
+
+    async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError> {
         self.get_item(items::profile_key(organisation, number), None)
             .await?
             .map(items::customer_from_item)
@@ -527,8 +525,7 @@ impl ProfileStore for DynamoProfileStore {
         let Some(owner) = guard.as_ref().and_then(items::owner_of) else {
             return Ok(None);
         };
-        let number = CustomerNumber::parse("customerNumber", owner)
-            .map_err(|e| StoreError::Corrupt(e.message))?;
+        let number = CustomerNumber::parse("customerNumber", owner).map_err(|e| StoreError::Corrupt(e.message))?;
         let customer = self.get(organisation, number).await?;
         // A guard left behind by an expired holder may point at a profile that no longer uses
         // the reference; only a profile that still has it answers.
@@ -540,10 +537,7 @@ impl ProfileStore for DynamoProfileStore {
         organisation: OrganisationId,
         numbers: &[CustomerNumber],
     ) -> Result<Vec<Customer>, StoreError> {
-        let keys = numbers
-            .iter()
-            .map(|n| items::profile_key(organisation, *n))
-            .collect();
+        let keys = numbers.iter().map(|n| items::profile_key(organisation, *n)).collect();
         self.batch_get(keys)
             .await?
             .into_iter()
@@ -600,15 +594,10 @@ impl ProfileStore for DynamoProfileStore {
                 .expression_attribute_values(":prefix", s(prefix));
         }
         if let Some(FindCursor(sk)) = after {
-            query = query.set_exclusive_start_key(Some(HashMap::from([
-                (PK.to_string(), s(pk)),
-                (SK.to_string(), s(sk)),
-            ])));
+            query =
+                query.set_exclusive_start_key(Some(HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])));
         }
-        let out = query
-            .send()
-            .await
-            .map_err(|e| unavailable("Query(search)", e))?;
+        let out = query.send().await.map_err(|e| unavailable("Query(search)", e))?;
         let numbers: Vec<CustomerNumber> = out
             .items
             .unwrap_or_default()
@@ -636,10 +625,7 @@ impl ProfileStore for DynamoProfileStore {
         organisation: OrganisationId,
         key: &IdempotencyKey,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let Some(item) = self
-            .get_item(items::idempotency_key(organisation, key), None)
-            .await?
-        else {
+        let Some(item) = self.get_item(items::idempotency_key(organisation, key), None).await? else {
             return Ok(None);
         };
         if items::expires_at_of(&item).is_some_and(|t| t <= Utc::now().timestamp()) {
@@ -656,10 +642,7 @@ impl ProfileStore for DynamoProfileStore {
         number: CustomerNumber,
     ) -> Result<Option<PasswordHash>, StoreError> {
         let item = self
-            .get_item(
-                items::profile_key(organisation, number),
-                Some(PASSWORD_HASH),
-            )
+            .get_item(items::profile_key(organisation, number), Some(PASSWORD_HASH))
             .await?;
         Ok(match item.as_ref().and_then(|i| i.get(PASSWORD_HASH)) {
             Some(AttributeValue::S(phc)) => Some(PasswordHash::from_stored(phc.clone())),

@@ -4,8 +4,8 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, StreamSpecification,
+    StreamViewType, TimeToLiveSpecification,
 };
 use serde::Deserialize;
 
@@ -55,13 +55,14 @@ pub fn definition() -> Result<TableDefinition, String> {
 
 /// Creates the table (if absent) with its stream and TTL, and waits until it is active.
 pub async fn ensure_table(client: &Client, name: &str) -> Result<(), String> {
+    ensure_table_with_ttl(client, name, true).await
+}
+
+/// As [`ensure_table`]; `ttl: false` leaves TTL off, so that expired items stay in the table
+/// (tests use it to show that reads hide expired profiles without waiting for TTL).
+pub async fn ensure_table_with_ttl(client: &Client, name: &str, ttl: bool) -> Result<(), String> {
     let def = definition()?;
-    let exists = client
-        .describe_table()
-        .table_name(name)
-        .send()
-        .await
-        .is_ok();
+    let exists = client.describe_table().table_name(name).send().await.is_ok();
     if !exists {
         let mut create = client
             .create_table()
@@ -115,7 +116,7 @@ pub async fn ensure_table(client: &Client, name: &str) -> Result<(), String> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    if let Some(ttl) = &def.time_to_live_specification {
+    if let Some(ttl) = def.time_to_live_specification.as_ref().filter(|_| ttl) {
         let current = client
             .describe_time_to_live()
             .table_name(name)

@@ -128,11 +128,7 @@ impl JwtVerifier {
                 None => without_kid.push(key),
             }
         }
-        cache.only_key = if set.keys.len() == 1 {
-            without_kid.pop()
-        } else {
-            None
-        };
+        cache.only_key = if set.keys.len() == 1 { without_kid.pop() } else { None };
         cache.keys = keys;
         cache.fetched_at = Some(Instant::now());
         tracing::info!(keys = cache.keys.len(), "token issuer keys loaded");
@@ -156,25 +152,19 @@ impl JwtVerifier {
     /// Checks the `Authorization` header and returns the caller's organisation.
     pub async fn caller(&self, authorization: Option<&str>) -> Result<Caller, ApiError> {
         let token = authorization
-            .and_then(|h| {
-                h.strip_prefix("Bearer ")
-                    .or_else(|| h.strip_prefix("bearer "))
-            })
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthenticated("An Authorization: Bearer <token> header is required")
-            })?;
-        let header = decode_header(token)
-            .map_err(|_| ApiError::unauthenticated("The access token is not a valid JWT"))?;
+            .ok_or_else(|| ApiError::unauthenticated("An Authorization: Bearer <token> header is required"))?;
+        let header =
+            decode_header(token).map_err(|_| ApiError::unauthenticated("The access token is not a valid JWT"))?;
         if header.alg != Algorithm::RS256 {
-            return Err(ApiError::unauthenticated(
-                "The access token must be signed with RS256",
-            ));
+            return Err(ApiError::unauthenticated("The access token must be signed with RS256"));
         }
-        let key = self.key_for(header.kid.as_deref()).await?.ok_or_else(|| {
-            ApiError::unauthenticated("The access token is signed with an unknown key")
-        })?;
+        let key = self
+            .key_for(header.kid.as_deref())
+            .await?
+            .ok_or_else(|| ApiError::unauthenticated("The access token is signed with an unknown key"))?;
         let data = decode::<Claims>(token, &key, &self.validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             let why = match e.kind() {
@@ -183,9 +173,7 @@ impl JwtVerifier {
                 ErrorKind::InvalidIssuer => "The access token is from another issuer",
                 ErrorKind::InvalidAudience => "The access token is for another audience",
                 ErrorKind::InvalidSignature => "The access token's signature is invalid",
-                ErrorKind::MissingRequiredClaim(_) => {
-                    "The access token lacks a required claim (exp, iss, aud)"
-                }
+                ErrorKind::MissingRequiredClaim(_) => "The access token lacks a required claim (exp, iss, aud)",
                 _ => "The access token is invalid",
             };
             ApiError::unauthenticated(why)

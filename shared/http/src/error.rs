@@ -36,10 +36,7 @@ impl ApiError {
             many => format!(
                 "Validation failed for {} fields: {}",
                 many.len(),
-                many.iter()
-                    .map(|e| e.field.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
             ),
         };
         Self {
@@ -55,19 +52,11 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No such profile",
-        )
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such profile")
     }
 
     pub fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthenticated,
-            message,
-        )
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, message)
     }
 
     pub fn internal() -> Self {
@@ -84,17 +73,15 @@ impl From<CustomerError> for ApiError {
         match e {
             CustomerError::Invalid(errors) => ApiError::invalid(errors),
             CustomerError::NotFound => ApiError::not_found(),
-            e @ CustomerError::OrganisationMismatch { .. } => ApiError::new(
-                StatusCode::FORBIDDEN,
-                ErrorCode::OrganisationMismatch,
-                e.to_string(),
-            ),
+            e @ CustomerError::OrganisationMismatch { .. } => {
+                ApiError::new(StatusCode::FORBIDDEN, ErrorCode::OrganisationMismatch, e.to_string())
+            }
             e @ CustomerError::EmailTaken => ApiError {
-                errors: vec![FieldError::new(
-                    "email",
-                    ErrorCode::EmailTaken,
-                    e.to_string(),
-                )],
+                errors: vec![FieldError::new("email", ErrorCode::EmailTaken, e.to_string())],
+                ..ApiError::new(StatusCode::CONFLICT, ErrorCode::EmailTaken, e.to_string())
+            },
+            e @ CustomerError::EmailTakenSinceDeactivation => ApiError {
+                errors: vec![FieldError::new("email", ErrorCode::EmailTaken, e.to_string())],
                 ..ApiError::new(StatusCode::CONFLICT, ErrorCode::EmailTaken, e.to_string())
             },
             e @ CustomerError::CustomerRefTaken => ApiError {
@@ -103,25 +90,17 @@ impl From<CustomerError> for ApiError {
                     ErrorCode::CustomerRefTaken,
                     e.to_string(),
                 )],
-                ..ApiError::new(
-                    StatusCode::CONFLICT,
-                    ErrorCode::CustomerRefTaken,
-                    e.to_string(),
-                )
+                ..ApiError::new(StatusCode::CONFLICT, ErrorCode::CustomerRefTaken, e.to_string())
             },
-            e @ CustomerError::StaleVersion { .. } => ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                ErrorCode::StaleVersion,
-                e.to_string(),
-            ),
+            e @ CustomerError::StaleVersion { .. } => {
+                ApiError::new(StatusCode::PRECONDITION_FAILED, ErrorCode::StaleVersion, e.to_string())
+            }
             e @ CustomerError::IdempotencyKeyReused => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::IdempotencyKeyReused,
                 e.to_string(),
             ),
-            CustomerError::InvalidState(m) => {
-                ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidState, m)
-            }
+            CustomerError::InvalidState(m) => ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidState, m),
             CustomerError::Unavailable(detail) => {
                 tracing::error!(detail, "store unavailable");
                 ApiError::new(
@@ -187,11 +166,7 @@ impl ErrorResponse {
         Self {
             timestamp: customers_domain::time::format_timestamp(&chrono::Utc::now()),
             status: error.status.as_u16(),
-            error: error
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
+            error: error.status.canonical_reason().unwrap_or("Error").to_string(),
             message: error.message.clone(),
             path: path.to_string(),
             correlation_id: correlation_id.to_string(),

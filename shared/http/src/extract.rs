@@ -31,10 +31,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<JwtVerifier>::from_ref(state);
-        let authorization = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let caller = verifier.caller(authorization).await?;
         let client_name = parts
             .headers
@@ -71,15 +68,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerNumberPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| {
-                ApiError::bad_request(
-                    "customerNumber",
-                    ErrorCode::Format,
-                    "The path has no customer number",
-                )
-            })?;
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| {
+            ApiError::bad_request("customerNumber", ErrorCode::Format, "The path has no customer number")
+        })?;
         CustomerNumber::parse_text("customerNumber", &raw)
             .map(Self)
             .map_err(|e| ApiError::invalid(vec![e]))
@@ -113,13 +104,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequestParts<S> for Quer
         let query = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str::<T>(query)
             .map(Self)
-            .map_err(|e| {
-                ApiError::bad_request(
-                    "",
-                    ErrorCode::Format,
-                    format!("The query string is not valid: {e}"),
-                )
-            })
+            .map_err(|e| ApiError::bad_request("", ErrorCode::Format, format!("The query string is not valid: {e}")))
     }
 }
 
@@ -208,10 +193,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     ErrorCode::PayloadTooLarge,
-                    format!(
-                        "The request body is larger than {} bytes",
-                        crate::BODY_LIMIT_BYTES
-                    ),
+                    format!("The request body is larger than {} bytes", crate::BODY_LIMIT_BYTES),
                 )
             } else {
                 ApiError::bad_request(
@@ -234,9 +216,7 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<Precondition>, ApiError> {
     };
     let text = value
         .to_str()
-        .map_err(|_| {
-            ApiError::bad_request("If-Match", ErrorCode::Header, "If-Match is not valid text")
-        })?
+        .map_err(|_| ApiError::bad_request("If-Match", ErrorCode::Header, "If-Match is not valid text"))?
         .trim();
     if text == "*" {
         return Ok(Some(Precondition::Any));

@@ -25,12 +25,10 @@ fn usable(v: &str) -> bool {
 /// Wraps a function's router in the contract's layers.
 pub fn with_contract_layers(router: Router) -> Router {
     router
-        .layer(CatchPanicLayer::custom(
-            |_panic: Box<dyn std::any::Any + Send>| {
-                tracing::error!("handler panicked");
-                ApiError::internal().into_response()
-            },
-        ))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            tracing::error!("handler panicked");
+            ApiError::internal().into_response()
+        }))
         .layer(axum::middleware::from_fn(contract_envelope))
 }
 
@@ -52,9 +50,7 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
         .chars()
         .take(100)
         .collect::<String>();
-    request
-        .extensions_mut()
-        .insert(CorrelationId(correlation_id.clone()));
+    request.extensions_mut().insert(CorrelationId(correlation_id.clone()));
     let span = tracing::info_span!("request", correlation_id = %correlation_id, %method, %path, client = %client, organisation = tracing::field::Empty);
     async move {
         let mut response = next.run(request).await;
@@ -81,10 +77,9 @@ fn render(error: &ApiError, path: &str, correlation_id: &str) -> Response {
     let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = error.status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -102,10 +97,6 @@ pub async fn method_not_allowed(request: Request) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::MethodNotAllowed,
-        format!(
-            "{} is not allowed on {}",
-            request.method(),
-            request.uri().path()
-        ),
+        format!("{} is not allowed on {}", request.method(), request.uri().path()),
     )
 }

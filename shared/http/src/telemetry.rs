@@ -5,9 +5,8 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the subscriber once; later calls (tests) are harmless.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn")
-    });
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn"));
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)

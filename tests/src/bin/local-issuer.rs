@@ -11,27 +11,20 @@ async fn main() {
     let result = match args.first().map(String::as_str) {
         Some("token") => {
             let org = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1);
-            let ttl = args
-                .get(2)
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(24 * 3600);
+            let ttl = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(24 * 3600);
             issuer::token(org, ttl).map(|t| println!("{t}"))
         }
         Some("serve") => {
             let port: u16 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(9100);
             match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
                 Ok(listener) => {
-                    eprintln!(
-                        "local issuer: JWKS at http://127.0.0.1:{port}/.well-known/jwks.json"
-                    );
+                    eprintln!("local issuer: JWKS at http://127.0.0.1:{port}/.well-known/jwks.json");
                     issuer::serve_jwks(listener).await
                 }
                 Err(e) => Err(format!("cannot listen on port {port}: {e}")),
             }
         }
-        _ => {
-            Err("usage: local-issuer token [ORGANISATION] [TTL_SECONDS] | serve [PORT]".to_string())
-        }
+        _ => Err("usage: local-issuer token [ORGANISATION] [TTL_SECONDS] | serve [PORT]".to_string()),
     };
     if let Err(e) = result {
         eprintln!("{e}");

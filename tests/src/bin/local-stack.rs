@@ -9,10 +9,7 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("create-table") => {
-            let name = args
-                .get(1)
-                .cloned()
-                .unwrap_or_else(|| "customers".to_string());
+            let name = args.get(1).cloned().unwrap_or_else(|| "customers".to_string());
             let config = StoreConfig {
                 table_name: name.clone(),
                 endpoint: Some(customers_tests::dynamodb_endpoint()),
