@@ -148,3 +148,78 @@ async fn the_docs_example_through_cargo_lambda_watch() {
     assert_eq!(status, 200);
     assert_eq!(bulk[0]["customerNumber"], number);
 }
+
+#[tokio::test]
+#[ignore = "needs the local stack: run infra/local/test.sh"]
+async fn the_lifecycle_across_both_functions_through_cargo_lambda_watch() {
+    let client = Client::new();
+    let org = customers_tests::app::unique_org();
+    let expires = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let temporary =
+        json!({"createdBy": "web", "createdByChannel": "web", "expirationDate": expires, "firstName": "Anon"});
+    let (status, _, created) = client
+        .send(reqwest::Method::POST, "/profiles/temporary", Some(org), Some(temporary))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let t = created["customerNumber"].as_i64().unwrap_or(0);
+    let (status, _, fetched) = client
+        .send(
+            reqwest::Method::GET,
+            &format!("/profiles/temporary/{t}"),
+            Some(org),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{fetched}");
+    let address = customers_tests::app::email("smoke-convert");
+    let convert = json!({"firstName": "Kari", "surname": "Nordmann", "changedBy": "web", "changedByChannel": "web", "email": address});
+    let (status, _, converted) = client
+        .send(
+            reqwest::Method::POST,
+            &format!("/profiles/temporary/{t}/convert"),
+            Some(org),
+            Some(convert),
+        )
+        .await;
+    assert_eq!(status, 200, "{converted}");
+    assert_eq!(converted["profileType"], "S");
+
+    let other = json!({"firstName": "Ola", "surname": "Nordmann", "createdBy": "t", "createdByChannel": "t", "organisationId": org});
+    let (_, _, merged) = client
+        .send(reqwest::Method::POST, "/profiles", Some(org), Some(other))
+        .await;
+    let m = merged["customerNumber"].as_i64().unwrap_or(0);
+    let (status, _, connected) = client
+        .send(
+            reqwest::Method::POST,
+            &format!("/profiles/{t}/connect"),
+            Some(org),
+            Some(json!({"customerNumberToConnect": m, "changedByChannel": "web"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{connected}");
+    let (_, _, via) = client
+        .send(reqwest::Method::GET, &format!("/profiles/{m}"), Some(org), None)
+        .await;
+    assert_eq!(via["customerNumber"], t);
+
+    let deactivate = json!({"expirationDate": expires, "changedBy": "s", "changedByChannel": "crm"});
+    let (status, _, d) = client
+        .send(
+            reqwest::Method::POST,
+            &format!("/profiles/{t}/deactivate"),
+            Some(org),
+            Some(deactivate),
+        )
+        .await;
+    assert_eq!((status, d["status"].as_str()), (200, Some("D")), "{d}");
+    let (status, _, r) = client
+        .send(
+            reqwest::Method::POST,
+            &format!("/profiles/{t}/restore"),
+            Some(org),
+            Some(json!({"changedBy": "s", "changedByChannel": "crm"})),
+        )
+        .await;
+    assert_eq!((status, r["email"].as_str()), (200, Some(address.as_str())), "{r}");
+}
