@@ -247,7 +247,7 @@ async fn changing_the_expiration_moves_the_ttl_of_every_item_of_the_profile() {
 /// DynamoDB Local 2.6.1 runs TTL for real: an expired profile is physically deleted, whole.
 #[tokio::test]
 async fn dynamodb_ttl_deletes_an_expired_profile_with_every_item() {
-    let app = TestApp::profiles().await;
+    let (app, table) = TestApp::with_fresh_table().await;
     let address = email("ttl");
     let mut body = temporary(Some(&address), 2);
     body["surname"] = json!("Utløpt");
@@ -255,11 +255,11 @@ async fn dynamodb_ttl_deletes_an_expired_profile_with_every_item() {
     body["telephoneNumberNoCountryCode"] = json!("91234567");
     let created = app.post("/profiles/temporary", body).await.body;
     let t = number(&created);
-    assert!(app.raw_items(TEST_TABLE, t).await.len() >= 4);
+    assert!(app.raw_items(&table, t).await.len() >= 4);
     wait_until_past(created["expirationDate"].as_str().unwrap_or("")).await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
     loop {
-        let left = app.raw_items(TEST_TABLE, t).await;
+        let left = app.raw_items(&table, t).await;
         if left.is_empty() {
             break;
         }

@@ -48,13 +48,13 @@ stop_pidfile() {
   fi
 }
 
-# Waits until `cargo lambda watch` has compiled and started the function behind $1: a request
-# without a token must come back 401 from the function itself.
+# Waits until `cargo lambda watch` has compiled and started the function behind $1: a GET
+# without a token must come back from the function itself (401, or 405 on a POST-only path).
 warm_up() {
   local url="$1" seconds="${2:-900}" i code
   for ((i = 0; i < seconds; i++)); do
     code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 600 -H 'ET-Client-Name: local-warmup' "$url" || true)"
-    if [ "$code" = "401" ]; then return 0; fi
+    if [ "$code" = "401" ] || [ "$code" = "405" ]; then return 0; fi
     sleep 1
   done
   echo "the function at $url did not come up (last status $code)" >&2

@@ -46,5 +46,6 @@ pids+=($!)
 wait_for_port "$API_PORT" 120
 warm_up "http://127.0.0.1:$API_PORT/profiles/1"
 warm_up "http://127.0.0.1:$API_PORT/profiles/temporary/1"
+warm_up "http://127.0.0.1:$API_PORT/profiles/verify-credentials"
 CUSTOMERS_BASE_URL="http://127.0.0.1:$API_PORT" cargo test -p customers-tests --test smoke -- --ignored
 log "all tests passed"

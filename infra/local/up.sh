@@ -44,6 +44,7 @@ wait_for_port "$API_PORT" 120
 log "compiling and starting the functions (the first time takes a few minutes)"
 warm_up "http://127.0.0.1:$API_PORT/profiles/1"
 warm_up "http://127.0.0.1:$API_PORT/profiles/temporary/1"
+warm_up "http://127.0.0.1:$API_PORT/profiles/verify-credentials"
 
 cat <<INFO
 

@@ -20,6 +20,7 @@ pub fn state(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig) ->
 pub struct Gateway {
     profiles: axum::Router,
     temporary_profiles: axum::Router,
+    credentials: axum::Router,
 }
 
 impl Gateway {
@@ -27,6 +28,12 @@ impl Gateway {
         let path = path.split('?').next().unwrap_or("");
         if path == "/profiles/temporary" || path.starts_with("/profiles/temporary/") {
             self.temporary_profiles.clone()
+        } else if path == "/profiles/verify-credentials"
+            || path == "/profiles/generate-password"
+            || path.ends_with("/password")
+            || path.ends_with("/change-password")
+        {
+            self.credentials.clone()
         } else {
             self.profiles.clone()
         }
@@ -36,6 +43,7 @@ impl Gateway {
 pub fn gateway(state: ApiState) -> Gateway {
     Gateway {
         temporary_profiles: temporary_profiles::router(state.clone()),
+        credentials: credentials::router(state.clone()),
         profiles: profiles::router(state),
     }
 }
@@ -153,6 +161,15 @@ impl TestApp {
         let client = dynamodb_client().await;
         ensure_test_table(&client).await;
         Self::profiles_with_client(client, TEST_TABLE).await
+    }
+
+    /// The functions against a new table of their own (TTL on): DynamoDB Local's TTL job takes
+    /// longer the more items a table holds, so a test that waits for it uses a small table.
+    pub async fn with_fresh_table() -> (Self, String) {
+        let client = dynamodb_client().await;
+        let table = format!("customers-it-{}", uuid::Uuid::new_v4().simple());
+        ensure_table(&client, &table, true).await;
+        (Self::profiles_with_client(client, &table).await, table)
     }
 
     /// The functions against a table whose TTL is off.

@@ -10,6 +10,7 @@ pub const PATH: &str = "docs/openapi.json";
 pub fn document() -> Document {
     let mut doc = profiles::openapi::ProfilesApi::openapi();
     doc.merge(temporary_profiles::openapi::TemporaryProfilesApi::openapi());
+    doc.merge(credentials::openapi::CredentialsApi::openapi());
     doc.info.title = "Customers API (profiles)".to_string();
     doc.info.version = "2.0.0".to_string();
     doc.info.description = Some(

@@ -25,6 +25,11 @@ pub enum CustomerError {
     IdempotencyKeyReused,
     #[error("{0}")]
     InvalidState(String),
+    /// The one answer to every failed sign-in, whatever the reason.
+    #[error("the email or password is wrong")]
+    WrongCredentials,
+    #[error("too many failed attempts; retry in {retry_after_seconds} seconds")]
+    TooManyAttempts { retry_after_seconds: i64 },
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

@@ -3,6 +3,7 @@
 //! [`store`], and the wire shapes of the contract live in [`contract`].
 
 pub mod contract;
+pub mod credentials;
 pub mod error;
 pub mod idempotency;
 pub mod lifecycle;

@@ -41,6 +41,11 @@ impl Password {
         Ok(Self(raw.to_string()))
     }
 
+    /// A password as typed at sign-in: tried as it is, without the policy for new passwords.
+    pub fn unchecked(raw: &str) -> Self {
+        Self(raw.to_string())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -103,6 +108,52 @@ impl PasswordHasherConfig {
         Ok(PasswordHash(hash.to_string()))
     }
 
+    /// True when the hash was made with other parameters than these: it is rehashed on the next
+    /// successful verification.
+    pub fn needs_rehash(&self, hash: &PasswordHash) -> bool {
+        match Phc::new(hash.as_phc()) {
+            Ok(parsed) => {
+                let params = Params::try_from(&parsed).ok();
+                parsed.algorithm.as_str() != "argon2id"
+                    || params.is_none_or(|p| {
+                        p.m_cost() != self.memory_kib || p.t_cost() != self.iterations || p.p_cost() != self.parallelism
+                    })
+            }
+            Err(_) => true,
+        }
+    }
+
+    /// Spends the time of one verification without a hash to verify, so that an unknown account
+    /// costs what a known one does.
+    pub fn verify_nothing(&self, password: &Password) {
+        static DUMMY: std::sync::OnceLock<Option<PasswordHash>> = std::sync::OnceLock::new();
+        if let Some(hash) = DUMMY.get_or_init(|| self.hash(&Password("not-a-real-password".into())).ok()) {
+            let _ = self.verify(password, hash);
+        }
+    }
+
+    /// A new random password that passes the policy: 16 characters from letters and digits,
+    /// with at least one lower-case letter, one upper-case letter and one digit.
+    pub fn generate(&self) -> Password {
+        use rand::Rng;
+        use rand::seq::SliceRandom;
+        const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+        const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const DIGITS: &[u8] = b"23456789";
+        let mut rng = rand::rng();
+        let all: Vec<u8> = [LOWER, UPPER, DIGITS].concat();
+        let mut chars: Vec<u8> = vec![
+            LOWER[rng.random_range(0..LOWER.len())],
+            UPPER[rng.random_range(0..UPPER.len())],
+            DIGITS[rng.random_range(0..DIGITS.len())],
+        ];
+        while chars.len() < 16 {
+            chars.push(all[rng.random_range(0..all.len())]);
+        }
+        chars.shuffle(&mut rng);
+        Password(String::from_utf8_lossy(&chars).into_owned())
+    }
+
     /// Verifies with the parameters recorded in the hash itself, so older hashes still verify.
     pub fn verify(&self, password: &Password, hash: &PasswordHash) -> bool {
         match Phc::new(hash.as_phc()) {
@@ -144,5 +195,38 @@ mod tests {
         let wrong = Password::parse("password", "abcD124").unwrap_or_else(|e| panic!("{}", e.message));
         assert!(!config.verify(&wrong, &a));
         assert_eq!(format!("{pw:?} {a:?}"), "Password(<redacted>) PasswordHash(<redacted>)");
+    }
+
+    #[test]
+    fn hashes_made_with_other_parameters_are_marked_for_rehash() {
+        let old = PasswordHasherConfig {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let new = PasswordHasherConfig {
+            memory_kib: 2048,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let pw = Password::parse("password", "abcD123").unwrap_or_else(|e| panic!("{}", e.message));
+        let hash = old.hash(&pw).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!old.needs_rehash(&hash));
+        assert!(new.needs_rehash(&hash));
+        assert!(new.verify(&pw, &hash), "an old hash still verifies");
+        assert!(new.needs_rehash(&PasswordHash::from_stored("garbage".into())));
+    }
+
+    #[test]
+    fn generated_passwords_pass_the_policy_and_differ() {
+        let config = PasswordHasherConfig::default();
+        let a = config.generate();
+        let b = config.generate();
+        assert_ne!(a, b);
+        assert!(Password::parse("password", a.expose()).is_ok());
+        assert_eq!(a.expose().len(), 16);
+        assert!(a.expose().chars().any(|c| c.is_ascii_lowercase()));
+        assert!(a.expose().chars().any(|c| c.is_ascii_uppercase()));
+        assert!(a.expose().chars().any(|c| c.is_ascii_digit()));
     }
 }

@@ -89,10 +89,12 @@ const MAX_MERGE_HOPS: usize = 8;
 const WRITE_ATTEMPTS: usize = 5;
 
 pub struct ProfileService {
-    store: Arc<dyn ProfileStore>,
+    pub(crate) store: Arc<dyn ProfileStore>,
     numbers: NumberAllocator,
-    clock: Arc<dyn Clock>,
-    hasher: PasswordHasherConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) hasher: PasswordHasherConfig,
+    /// An organisation only used for reads that must find nothing.
+    pub(crate) placeholder_org: OrganisationId,
 }
 
 impl ProfileService {
@@ -107,6 +109,7 @@ impl ProfileService {
             numbers: NumberAllocator::new(number_block),
             clock,
             hasher,
+            placeholder_org: OrganisationId::placeholder(),
         }
     }
 
@@ -120,7 +123,7 @@ impl ProfileService {
         Ok(())
     }
 
-    async fn hash(&self, password: Password) -> Result<PasswordHash, CustomerError> {
+    pub(crate) async fn hash(&self, password: Password) -> Result<PasswordHash, CustomerError> {
         let hasher = self.hasher;
         tokio::task::spawn_blocking(move || hasher.hash(&password))
             .await
@@ -266,7 +269,7 @@ impl ProfileService {
     }
 
     /// A live profile of the caller's organisation, exactly as stored.
-    async fn live(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
+    pub(crate) async fn live(&self, caller: Caller, number: CustomerNumber) -> Result<Customer, CustomerError> {
         let now = self.clock.now();
         match self.store.get(caller.organisation, number).await? {
             Some(c) if !c.is_expired(now) => Ok(c),

@@ -46,6 +46,21 @@ pub struct NewProfile<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// What failed sign-ins are counted by: the login name (so an unknown email is throttled just
+/// like a known one), or the profile for a password change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThrottleKey {
+    Email(String),
+    Customer(CustomerNumber),
+}
+
+/// Failed attempts counted since `window_start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInThrottle {
+    pub failures: u32,
+    pub window_start: DateTime<Utc>,
+}
+
 /// One profile changing from one version to the next.
 #[derive(Debug, Clone, Copy)]
 pub struct Change<'a> {
@@ -127,6 +142,28 @@ pub trait ProfileStore: Send + Sync {
         after: Option<FindCursor>,
         limit: usize,
     ) -> Result<FoundPage, StoreError>;
+
+    /// The active permanent profile that holds this email (lower-cased), through its guard.
+    async fn get_by_email(&self, organisation: OrganisationId, email_key: &str)
+    -> Result<Option<Customer>, StoreError>;
+
+    async fn sign_in_failures(
+        &self,
+        organisation: OrganisationId,
+        key: &ThrottleKey,
+    ) -> Result<Option<SignInThrottle>, StoreError>;
+
+    /// Counts one failure in the current window (a new window when the last one has passed) and
+    /// returns the count; the counter expires with its window.
+    async fn record_sign_in_failure(
+        &self,
+        organisation: OrganisationId,
+        key: &ThrottleKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<u32, StoreError>;
+
+    async fn clear_sign_in_failures(&self, organisation: OrganisationId, key: &ThrottleKey) -> Result<(), StoreError>;
 
     async fn idempotency_record(
         &self,

@@ -36,6 +36,10 @@ pub enum ErrorCode {
     IdempotencyKeyReused = 650,
     /// The profile cannot take this operation in its current state.
     InvalidState = 660,
+    /// A customer's email and password did not verify (for any reason).
+    WrongCredentials = 710,
+    /// Too many failed attempts for this login name; retry after the given time.
+    TooManyAttempts = 729,
     /// Authentication failed (no token, bad token).
     Unauthenticated = 700,
     /// The token is valid but grants no access to this.

@@ -74,6 +74,11 @@ impl OrganisationId {
     pub fn value(self) -> i64 {
         self.0
     }
+
+    /// An organisation id no token can carry (ids are positive), for reads that must find nothing.
+    pub(crate) fn placeholder() -> Self {
+        Self(0)
+    }
 }
 
 impl fmt::Display for OrganisationId {

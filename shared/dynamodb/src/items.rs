@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
 use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
-use customers_domain::store::StoreError;
+use customers_domain::store::{StoreError, ThrottleKey};
 use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
 use std::collections::HashMap;
 
@@ -155,4 +155,17 @@ pub(crate) fn expires_at_of(item: &Item) -> Option<i64> {
         Some(AttributeValue::N(v)) => v.parse().ok(),
         _ => None,
     }
+}
+
+pub(crate) fn email_guard_key(org: OrganisationId, email_key: &str) -> Item {
+    let pk = unique_pk(org, &UniqueClaim::Email(email_key.to_string()));
+    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
+}
+
+pub(crate) fn throttle_key(org: OrganisationId, key: &ThrottleKey) -> Item {
+    let pk = match key {
+        ThrottleKey::Email(e) => format!("THROTTLE#{org}#EMAIL#{e}"),
+        ThrottleKey::Customer(n) => format!("THROTTLE#{org}#CUSTOMER#{n}"),
+    };
+    HashMap::from([(PK.into(), s(pk)), (SK.into(), s("SIGN_IN"))])
 }

@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
 use customers_domain::password::PasswordHash;
 use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
-use customers_domain::store::{Change, FindCursor, FoundPage, NewProfile, ProfileStore, StoreError, TakenValue};
+use customers_domain::store::{
+    Change, FindCursor, FoundPage, NewProfile, ProfileStore, SignInThrottle, StoreError, TakenValue, ThrottleKey,
+};
 use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeSet, HashMap};
@@ -618,6 +620,108 @@ impl ProfileStore for DynamoProfileStore {
             .filter(|c| c.search_keys().iter().any(|k| matches_key(k, &wanted)))
             .collect();
         Ok(FoundPage { customers, next })
+    }
+
+    async fn get_by_email(
+        &self,
+        organisation: OrganisationId,
+        email_key: &str,
+    ) -> Result<Option<Customer>, StoreError> {
+        let guard = self
+            .get_item(items::email_guard_key(organisation, email_key), None)
+            .await?;
+        let Some(owner) = guard.as_ref().and_then(items::owner_of) else {
+            return Ok(None);
+        };
+        let number = CustomerNumber::parse("customerNumber", owner).map_err(|e| StoreError::Corrupt(e.message))?;
+        let customer = self.get(organisation, number).await?;
+        // A guard left by an expired holder may name a profile that has another email now.
+        Ok(customer.filter(|c| c.email.as_ref().is_some_and(|e| e.key() == email_key)))
+    }
+
+    async fn sign_in_failures(
+        &self,
+        organisation: OrganisationId,
+        key: &ThrottleKey,
+    ) -> Result<Option<SignInThrottle>, StoreError> {
+        let item = self.get_item(items::throttle_key(organisation, key), None).await?;
+        Ok(item.and_then(|i| {
+            let failures = match i.get("failures") {
+                Some(AttributeValue::N(v)) => v.parse().ok()?,
+                _ => return None,
+            };
+            let start = match i.get("windowStart") {
+                Some(AttributeValue::N(v)) => v.parse::<i64>().ok()?,
+                _ => return None,
+            };
+            Some(SignInThrottle {
+                failures,
+                window_start: DateTime::from_timestamp(start, 0)?,
+            })
+        }))
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        organisation: OrganisationId,
+        key: &ThrottleKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<u32, StoreError> {
+        let floor = (now - window).timestamp();
+        // Count within the current window; if there is none (or it has passed), start one.
+        let counted = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(items::throttle_key(organisation, key)))
+            .update_expression("ADD failures :one")
+            .condition_expression("windowStart > :floor")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":floor", n(floor))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        let attributes = match counted {
+            Ok(out) => out.attributes,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                let start = now.timestamp();
+                let mut item = items::throttle_key(organisation, key);
+                item.insert("kind".into(), s("THROTTLE"));
+                item.insert("failures".into(), n(1));
+                item.insert("windowStart".into(), n(start));
+                item.insert(EXPIRES_AT.into(), n(start + window.num_seconds()));
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .send()
+                    .await
+                    .map_err(|e| unavailable("PutItem(throttle)", e))?;
+                return Ok(1);
+            }
+            Err(e) => return Err(unavailable("UpdateItem(throttle)", e)),
+        };
+        match attributes.as_ref().and_then(|a| a.get("failures")) {
+            Some(AttributeValue::N(v)) => v
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("throttle counter: {e}"))),
+            _ => Err(StoreError::Corrupt("throttle counter returned no value".into())),
+        }
+    }
+
+    async fn clear_sign_in_failures(&self, organisation: OrganisationId, key: &ThrottleKey) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(items::throttle_key(organisation, key)))
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem(throttle)", e))?;
+        Ok(())
     }
 
     async fn idempotency_record(

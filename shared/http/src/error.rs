@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub errors: Vec<FieldError>,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -25,6 +27,7 @@ impl ApiError {
             code,
             message: message.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -44,6 +47,7 @@ impl ApiError {
             code,
             message,
             errors,
+            retry_after: None,
         }
     }
 
@@ -100,6 +104,19 @@ impl From<CustomerError> for ApiError {
                 ErrorCode::IdempotencyKeyReused,
                 e.to_string(),
             ),
+            CustomerError::WrongCredentials => ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::WrongCredentials,
+                "The email or password is wrong",
+            ),
+            CustomerError::TooManyAttempts { retry_after_seconds } => ApiError {
+                retry_after: Some(retry_after_seconds),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::TooManyAttempts,
+                    format!("Too many failed attempts; retry in {retry_after_seconds} seconds"),
+                )
+            },
             CustomerError::InvalidState(m) => ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidState, m),
             CustomerError::Unavailable(detail) => {
                 tracing::error!(detail, "store unavailable");

@@ -3,10 +3,16 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// `RUST_LOG`, or info for the service and warnings for the SDK (whose debug output would
+/// include request bodies).
+pub fn default_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn"))
+}
+
 /// Installs the subscriber once; later calls (tests) are harmless.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn"));
+    let filter = default_filter();
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
