@@ -149,7 +149,7 @@ impl ProfileService {
         let hash = self.store.password_hash(org, number).await?;
         let hash = hash.filter(|_| customer.is_some());
         let hasher = self.hasher;
-        tokio::task::spawn_blocking(move || match hash {
+        crate::password::on_hashing_thread(move || match hash {
             Some(hash) => hasher.verify(&password, &hash),
             None => {
                 hasher.verify_nothing(&password);
@@ -157,7 +157,7 @@ impl ProfileService {
             }
         })
         .await
-        .map_err(|e| CustomerError::Internal(format!("password verification task: {e}")))
+        .map_err(CustomerError::Internal)
     }
 
     /// `POST /profiles/verify-credentials`. A wrong password, an unknown email, and a profile

@@ -125,17 +125,17 @@ impl ProfileService {
 
     pub(crate) async fn hash(&self, password: Password) -> Result<PasswordHash, CustomerError> {
         let hasher = self.hasher;
-        tokio::task::spawn_blocking(move || hasher.hash(&password))
+        crate::password::on_hashing_thread(move || hasher.hash(&password))
             .await
-            .map_err(|e| CustomerError::Internal(format!("password hashing task: {e}")))?
+            .map_err(CustomerError::Internal)?
             .map_err(CustomerError::Internal)
     }
 
     async fn verify(&self, password: Password, hash: PasswordHash) -> Result<bool, CustomerError> {
         let hasher = self.hasher;
-        tokio::task::spawn_blocking(move || hasher.verify(&password, &hash))
+        crate::password::on_hashing_thread(move || hasher.verify(&password, &hash))
             .await
-            .map_err(|e| CustomerError::Internal(format!("password verification task: {e}")))
+            .map_err(CustomerError::Internal)
     }
 
     /// `POST /profiles`. `body` is the request as sent, for the idempotency fingerprint.

@@ -17,7 +17,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn report(name: &str, mut samples: Vec<Duration>) {
+fn report(name: &str, samples: Vec<Duration>) {
+    report_latency(name, samples);
+    println!(
+        "{:<34} resident now {} KiB, peak {} KiB",
+        "",
+        status_kib("VmRSS:"),
+        status_kib("VmHWM:")
+    );
+}
+
+fn report_latency(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let total: Duration = samples.iter().sum();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -32,15 +42,19 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-fn peak_rss_kib() -> u64 {
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+fn peak_rss_kib() -> u64 {
+    status_kib("VmHWM:")
 }
 
 async fn timed<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
