@@ -60,3 +60,40 @@ warm_up() {
   echo "the function at $url did not come up (last status $code)" >&2
   return 1
 }
+
+# Processes the scripts started, stopped again by stop_started.
+STARTED=()
+
+stop_started() {
+  local pid
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_pidfile "$STATE_DIR/dynamodb-${DYNAMODB_PORT:-0}.pid"
+}
+
+# Starts the local token issuer on port $1.
+start_issuer() {
+  "$ROOT/target/debug/local-issuer" serve "$1" &
+  STARTED+=($!)
+  wait_for_port "$1" 30
+}
+
+# Serves every function with `cargo lambda watch` on port $1, against DynamoDB Local on $2 and
+# the issuer on $3, and waits until each has compiled and answers. More arguments go to watch;
+# FUNCTIONS_LOG, when set, takes its output.
+start_functions() {
+  local api="$1" dynamodb="$2" issuer="$3" path
+  shift 3
+  cargo lambda watch --quiet -A 127.0.0.1 -P "$api" \
+    --env-var "TABLE_NAME=$TABLE_NAME" \
+    --env-var "DYNAMODB_ENDPOINT=http://127.0.0.1:$dynamodb" \
+    --env-var "JWT_JWKS_URL=http://127.0.0.1:$issuer/.well-known/jwks.json" \
+    --env-var "JWT_ISSUER=$LOCAL_ISSUER" \
+    --env-var "JWT_AUDIENCE=$LOCAL_AUDIENCE" \
+    "$@" >"${FUNCTIONS_LOG:-/dev/stdout}" 2>&1 &
+  STARTED+=($!)
+  wait_for_port "$api" 120
+  # Each function compiles on its first request; one at a time, as they share cargo's locks.
+  for path in /profiles/1 /profiles/temporary/1 /profiles/verify-credentials; do
+    warm_up "http://127.0.0.1:$api$path"
+  done
+}

@@ -11,12 +11,7 @@ cd "$ROOT"
 
 "$ROOT/infra/local/install.sh"
 
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  stop_pidfile "$STATE_DIR/dynamodb-$DYNAMODB_PORT.pid"
-}
-trap cleanup EXIT INT TERM
+trap stop_started EXIT INT TERM
 
 log "checking formatting and lints"
 cargo fmt --all -- --check
@@ -32,20 +27,7 @@ cargo test --workspace
 log "smoke tests through cargo lambda watch"
 cargo build --quiet -p customers-tests --bins
 ./target/debug/local-stack create-table "$TABLE_NAME"
-./target/debug/local-issuer serve "$ISSUER_PORT" &
-pids+=($!)
-wait_for_port "$ISSUER_PORT" 30
-cargo lambda watch --quiet --ignore-changes -A 127.0.0.1 -P "$API_PORT" \
-  --env-var "TABLE_NAME=$TABLE_NAME" \
-  --env-var "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT" \
-  --env-var "JWT_JWKS_URL=http://127.0.0.1:$ISSUER_PORT/.well-known/jwks.json" \
-  --env-var "JWT_ISSUER=$LOCAL_ISSUER" \
-  --env-var "JWT_AUDIENCE=$LOCAL_AUDIENCE" \
-  --env-var "RUST_LOG=warn" >"$STATE_DIR/watch-test.log" 2>&1 &
-pids+=($!)
-wait_for_port "$API_PORT" 120
-warm_up "http://127.0.0.1:$API_PORT/profiles/1"
-warm_up "http://127.0.0.1:$API_PORT/profiles/temporary/1"
-warm_up "http://127.0.0.1:$API_PORT/profiles/verify-credentials"
+start_issuer "$ISSUER_PORT"
+FUNCTIONS_LOG="$STATE_DIR/watch-test.log" start_functions "$API_PORT" "$DYNAMODB_PORT" "$ISSUER_PORT" --ignore-changes --env-var RUST_LOG=warn
 CUSTOMERS_BASE_URL="http://127.0.0.1:$API_PORT" cargo test -p customers-tests --test smoke -- --ignored
 log "all tests passed"

@@ -12,12 +12,7 @@ cd "$ROOT"
 
 "$ROOT/infra/local/install.sh"
 
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  stop_pidfile "$STATE_DIR/dynamodb-$DYNAMODB_PORT.pid"
-}
-trap cleanup EXIT INT TERM
+trap stop_started EXIT INT TERM
 
 log "starting DynamoDB Local on port $DYNAMODB_PORT"
 start_dynamodb "$DYNAMODB_PORT"
@@ -27,24 +22,10 @@ cargo build --quiet -p customers-tests --bins
 DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_PORT" ./target/debug/local-stack create-table "$TABLE_NAME"
 
 log "starting the local token issuer on port $ISSUER_PORT"
-./target/debug/local-issuer serve "$ISSUER_PORT" &
-pids+=($!)
-wait_for_port "$ISSUER_PORT" 30
+start_issuer "$ISSUER_PORT"
 
-log "starting the functions with cargo lambda watch on port $API_PORT"
-cargo lambda watch --quiet -A 127.0.0.1 -P "$API_PORT" \
-  --env-var "TABLE_NAME=$TABLE_NAME" \
-  --env-var "DYNAMODB_ENDPOINT=http://127.0.0.1:$DYNAMODB_PORT" \
-  --env-var "JWT_JWKS_URL=http://127.0.0.1:$ISSUER_PORT/.well-known/jwks.json" \
-  --env-var "JWT_ISSUER=$LOCAL_ISSUER" \
-  --env-var "JWT_AUDIENCE=$LOCAL_AUDIENCE" \
-  --env-var "RUST_LOG=info" &
-pids+=($!)
-wait_for_port "$API_PORT" 120
-log "compiling and starting the functions (the first time takes a few minutes)"
-warm_up "http://127.0.0.1:$API_PORT/profiles/1"
-warm_up "http://127.0.0.1:$API_PORT/profiles/temporary/1"
-warm_up "http://127.0.0.1:$API_PORT/profiles/verify-credentials"
+log "starting the functions with cargo lambda watch on port $API_PORT (the first time they compile for a few minutes)"
+start_functions "$API_PORT" "$DYNAMODB_PORT" "$ISSUER_PORT" --env-var RUST_LOG=info
 
 cat <<INFO
 

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use customers_domain::contract::CustomerResponse;
 use customers_domain::credentials::{
@@ -11,6 +11,7 @@ use customers_domain::credentials::{
     VerifyCredentialsRequest,
 };
 use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody};
+use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
 
 /// Verify credentials
@@ -36,11 +37,10 @@ pub async fn verify(
     body: JsonBody<VerifyCredentialsRequest>,
 ) -> Result<Response, ApiError> {
     let customer = state.service.verify_credentials(auth.caller, &body.value).await?;
-    let mut response = Json(customer.to_response(false)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&customer.etag()) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(response)
+    Ok(with_etag(
+        Json(customer.to_response(false)).into_response(),
+        &customer.etag(),
+    ))
 }
 
 /// Generate password

@@ -18,16 +18,10 @@ use customers_domain::validation::{ErrorCode, FieldError};
 use customers_http::extract::{
     Authenticated, CustomerNumberPath, JsonBody, QueryParams, TextPath, idempotency_key, if_match,
 };
+use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-fn with_etag(mut response: Response, etag: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
-}
 
 fn profile(customer: &Customer, include_ecards: bool) -> Response {
     with_etag(

@@ -12,14 +12,8 @@ use customers_domain::lifecycle::{
 };
 use customers_domain::service::Created;
 use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, idempotency_key, if_match};
+use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
-
-fn with_etag(mut response: Response, etag: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
-}
 
 fn temporary(customer: &Customer) -> Response {
     with_etag(Json(customer.to_temporary_response()).into_response(), &customer.etag())

@@ -1,25 +1,10 @@
-//! Lambda entry point: wires the store, the token verifier and the router once per instance.
-
-use customers_dynamodb::DynamoProfileStore;
-use customers_http::{ApiState, AuthConfig};
-use lambda_http::Error;
-use std::sync::Arc;
+//! Lambda entry point: the store, the token verifier and the router, wired once per instance.
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    customers_http::telemetry::init();
-    let state = async {
-        let store = DynamoProfileStore::from_env().await?;
-        ApiState::new(
-            Arc::new(store),
-            AuthConfig::from_env()?,
-            ApiState::number_block_from_env(),
-        )
-    }
+async fn main() -> Result<(), lambda_http::Error> {
+    customers_http::lambda::serve(
+        customers_dynamodb::DynamoProfileStore::from_env().await,
+        temporary_profiles::router,
+    )
     .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "configuration is incomplete");
-        Error::from(e)
-    })?;
-    lambda_http::run(temporary_profiles::router(state)).await
 }

@@ -326,6 +326,28 @@ enum Failure {
     Store(StoreError),
 }
 
+impl Failure {
+    /// A failed change of existing profiles: a changed or vanished profile, or a taken value.
+    fn into_change_error(self) -> StoreError {
+        match self {
+            Failure::Store(e) => e,
+            Failure::Condition {
+                part: Part::Profile,
+                existing: Some(_),
+            } => StoreError::VersionConflict,
+            Failure::Condition {
+                part: Part::Profile,
+                existing: None,
+            } => StoreError::Missing,
+            Failure::Condition {
+                part: Part::Guard(kind),
+                ..
+            } => StoreError::Taken(kind),
+            Failure::Condition { part, .. } => StoreError::Corrupt(format!("unexpected condition on {part:?}")),
+        }
+    }
+}
+
 fn cancellation_reasons<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<CancellationReason>> {
     match error {
         SdkError::ServiceError(service) => match service.err() {
@@ -453,24 +475,9 @@ impl ProfileStore for DynamoProfileStore {
         for change in changes {
             writes.extend(self.change_writes(change, now)?);
         }
-        match self.transact("TransactWriteItems(write)", writes).await {
-            Ok(()) => Ok(()),
-            Err(Failure::Store(e)) => Err(e),
-            Err(Failure::Condition {
-                part: Part::Profile,
-                existing,
-            }) => Err(match existing {
-                Some(_) => StoreError::VersionConflict,
-                None => StoreError::Missing,
-            }),
-            Err(Failure::Condition {
-                part: Part::Guard(kind),
-                ..
-            }) => Err(StoreError::Taken(kind)),
-            Err(Failure::Condition { part, .. }) => {
-                Err(StoreError::Corrupt(format!("unexpected condition on {part:?}")))
-            }
-        }
+        self.transact("TransactWriteItems(write)", writes)
+            .await
+            .map_err(Failure::into_change_error)
     }
 
     async fn delete(&self, customer: &Customer) -> Result<(), StoreError> {
@@ -493,20 +500,9 @@ impl ProfileStore for DynamoProfileStore {
         for key in customer.search_keys() {
             writes.push((Part::SearchEntry, self.search_delete(org, &key, number)));
         }
-        match self.transact("TransactWriteItems(delete)", writes).await {
-            Ok(()) => Ok(()),
-            Err(Failure::Store(e)) => Err(e),
-            Err(Failure::Condition {
-                part: Part::Profile,
-                existing,
-            }) => Err(match existing {
-                Some(_) => StoreError::VersionConflict,
-                None => StoreError::Missing,
-            }),
-            Err(Failure::Condition { part, .. }) => {
-                Err(StoreError::Corrupt(format!("unexpected condition on {part:?}")))
-            }
-        }
+        self.transact("TransactWriteItems(delete)", writes)
+            .await
+            .map_err(Failure::into_change_error)
     }
 
     async fn get(&self, organisation: OrganisationId, number: CustomerNumber) -> Result<Option<Customer>, StoreError> {

@@ -33,8 +33,18 @@ impl ApiError {
 
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         let code = errors.first().map(|e| e.code).unwrap_or(ErrorCode::Format);
+        let about_a_field = |e: &FieldError| {
+            matches!(
+                e.code,
+                ErrorCode::Required
+                    | ErrorCode::Length
+                    | ErrorCode::Format
+                    | ErrorCode::NotAllowed
+                    | ErrorCode::Telephone
+            )
+        };
         let message = match errors.as_slice() {
-            [one] if one.field.is_empty() => one.message.clone(),
+            [one] if one.field.is_empty() || !about_a_field(one) => one.message.clone(),
             [one] => format!("Validation failed: {}", one.message),
             many => format!(
                 "Validation failed for {} fields: {}",

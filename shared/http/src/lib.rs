@@ -5,7 +5,9 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod lambda;
 pub mod middleware;
+pub mod respond;
 pub mod state;
 pub mod telemetry;
 
