@@ -122,3 +122,25 @@ fn the_deploy_template_carries_the_one_table_definition() {
         serde_json::json!(["x86_64", "arm64"])
     );
 }
+
+#[test]
+fn the_stream_feeds_change_events_with_partial_batch_failures_and_a_failure_queue() {
+    let rendered = customers_tests::template::rendered().unwrap_or_else(|e| panic!("{e}"));
+    let t: serde_json::Value = serde_json::from_str(&rendered).unwrap_or_default();
+    let mapping = &t["Resources"]["ChangeEventsSource"]["Properties"];
+    assert_eq!(
+        mapping["FunctionResponseTypes"],
+        serde_json::json!(["ReportBatchItemFailures"])
+    );
+    assert_eq!(mapping["BisectBatchOnFunctionError"], true);
+    assert!(
+        mapping["MaximumRetryAttempts"]
+            .as_i64()
+            .is_some_and(|n| n > 0 && n <= 100)
+    );
+    assert!(mapping["DestinationConfig"]["OnFailure"]["Destination"].is_object());
+    assert_eq!(
+        mapping["EventSourceArn"]["Fn::GetAtt"],
+        serde_json::json!(["CustomersTable", "StreamArn"])
+    );
+}

@@ -223,3 +223,79 @@ async fn the_lifecycle_across_both_functions_through_cargo_lambda_watch() {
         .await;
     assert_eq!((status, r["email"].as_str()), (200, Some(address.as_str())), "{r}");
 }
+
+#[tokio::test]
+#[ignore = "needs the local stack: run infra/local/test.sh"]
+async fn a_change_reaches_a_subscriber_through_the_stream_poller_and_the_watched_function() {
+    let endpoint =
+        std::env::var("SNS_ENDPOINT").unwrap_or_else(|_| panic!("SNS_ENDPOINT is not set: run infra/local/test.sh"));
+    let stage = std::env::var("STAGE").unwrap_or_else(|_| "local".to_string());
+    let client = Client::new();
+    let org = customers_tests::app::unique_org();
+    // A subscriber: a queue on the organisation's topic.
+    let sns = customers_sns::sns_client(Some(&endpoint)).await;
+    let publisher = customers_sns::SnsPublisher::new(sns.clone(), stage);
+    let topic = publisher
+        .topic_arn(customers_domain::values::OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sqs_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&endpoint)
+        .region(aws_config::Region::new("eu-north-1"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "local", "local", None, None, "local",
+        ))
+        .load()
+        .await;
+    let sqs = aws_sdk_sqs::Client::new(&sqs_config);
+    let url = sqs
+        .create_queue()
+        .queue_name(format!("smoke-{org}"))
+        .send()
+        .await
+        .ok()
+        .and_then(|q| q.queue_url)
+        .unwrap_or_default();
+    let arn = format!("arn:aws:sqs:eu-north-1:123456789012:smoke-{org}");
+    sns.subscribe()
+        .topic_arn(topic)
+        .protocol("sqs")
+        .endpoint(arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let body = json!({"firstName": "Ola", "surname": "Nordmann", "createdBy": "t", "createdByChannel": "t", "organisationId": org});
+    let (status, _, created) = client
+        .send(reqwest::Method::POST, "/profiles", Some(org), Some(body))
+        .await;
+    assert_eq!(status, 201);
+    let number = created["customerNumber"].as_i64().unwrap_or(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    loop {
+        let out = sqs
+            .receive_message()
+            .queue_url(&url)
+            .wait_time_seconds(2)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let events: Vec<Value> = out
+            .messages
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| serde_json::from_str(m.body()?).ok())
+            .collect();
+        if let Some(event) = events.iter().find(|e| e["customerNumber"] == number) {
+            assert_eq!(event["eventType"], "CREATE");
+            assert_eq!(event["organisationId"], org);
+            assert_eq!(event["version"], 1);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no CREATE event for {number} arrived"
+        );
+    }
+}

@@ -2,6 +2,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE_DIR="$ROOT/.local"
 CARGO_LAMBDA_VERSION="1.9.2"
+MOTO_VERSION="5.2.1"
+STAGE="${STAGE:-local}"
 TABLE_NAME="${TABLE_NAME:-customers}"
 LOCAL_ISSUER="https://customers.local/issuer/"
 LOCAL_AUDIENCE="https://api.entur.io"
@@ -89,6 +91,8 @@ start_functions() {
     --env-var "JWT_JWKS_URL=http://127.0.0.1:$issuer/.well-known/jwks.json" \
     --env-var "JWT_ISSUER=$LOCAL_ISSUER" \
     --env-var "JWT_AUDIENCE=$LOCAL_AUDIENCE" \
+    --env-var "STAGE=$STAGE" \
+    --env-var "SNS_ENDPOINT=http://127.0.0.1:${MOTO_PORT:-5000}" \
     "$@" >"${FUNCTIONS_LOG:-/dev/stdout}" 2>&1 &
   STARTED+=($!)
   wait_for_port "$api" 120
@@ -96,4 +100,19 @@ start_functions() {
   for path in /profiles/1 /profiles/temporary/1 /profiles/verify-credentials; do
     warm_up "http://127.0.0.1:$api$path"
   done
+}
+
+# Starts SNS and SQS (moto in server mode) on port $1.
+start_moto() {
+  moto_server -H 127.0.0.1 -p "$1" >"$STATE_DIR/moto-$1.log" 2>&1 &
+  STARTED+=($!)
+  wait_for_port "$1" 60
+}
+
+# Plays Lambda's event source mapping: reads the table's stream and invokes the watched
+# change-events function on port $1 with each batch.
+start_stream_poller() {
+  DYNAMODB_ENDPOINT="http://127.0.0.1:$2" "$ROOT/target/debug/local-stack" poll-stream "$TABLE_NAME" \
+    "http://127.0.0.1:$1/2015-03-31/functions/change-events/invocations" >"$STATE_DIR/poller.log" 2>&1 &
+  STARTED+=($!)
 }

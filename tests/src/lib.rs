@@ -4,6 +4,7 @@
 pub mod app;
 pub mod issuer;
 pub mod openapi;
+pub mod poller;
 pub mod template;
 
 /// DynamoDB Local as the test command starts it (override with `DYNAMODB_ENDPOINT`).

@@ -5,6 +5,7 @@
 pub mod contract;
 pub mod credentials;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod lifecycle;
 pub mod password;

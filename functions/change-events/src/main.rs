@@ -1,0 +1,19 @@
+//! Lambda entry point: the SNS publisher built once per instance, the stream batches handled.
+
+use aws_lambda_events::event::dynamodb::Event;
+use customers_sns::SnsPublisher;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    customers_http::telemetry::init();
+    let publisher = SnsPublisher::from_env().await.map_err(|e| {
+        tracing::error!(error = %e, "configuration is incomplete");
+        Error::from(e)
+    })?;
+    let publisher = &publisher;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, Error>(change_events::handle(event.payload, publisher).await)
+    }))
+    .await
+}

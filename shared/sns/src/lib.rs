@@ -1,0 +1,108 @@
+//! Publishes change events to SNS: one standard topic per organisation,
+//! `customer-changed-{stage}-{organisationId}`, created when first needed. Each message carries
+//! `eventType` and `profileType` as message attributes, so subscribers can filter.
+
+use async_trait::async_trait;
+use aws_sdk_sns::config::Credentials;
+use aws_sdk_sns::types::MessageAttributeValue;
+use customers_domain::events::{CustomerChanged, EventPublisher};
+use customers_domain::values::OrganisationId;
+use std::collections::HashMap;
+use tokio::sync::Mutex;
+
+/// The contract's topic name for an organisation.
+pub fn topic_name(stage: &str, organisation: OrganisationId) -> String {
+    format!("customer-changed-{stage}-{organisation}")
+}
+
+pub struct SnsPublisher {
+    client: aws_sdk_sns::Client,
+    stage: String,
+    /// Topic ARNs already created or looked up by this instance.
+    topics: Mutex<HashMap<OrganisationId, String>>,
+}
+
+impl SnsPublisher {
+    pub fn new(client: aws_sdk_sns::Client, stage: impl Into<String>) -> Self {
+        Self {
+            client,
+            stage: stage.into(),
+            topics: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `STAGE` names the topics; `SNS_ENDPOINT` points at a local SNS (moto) instead of AWS.
+    pub async fn from_env() -> Result<Self, String> {
+        let stage = std::env::var("STAGE").map_err(|_| "STAGE is not set".to_string())?;
+        Ok(Self::new(
+            sns_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await,
+            stage,
+        ))
+    }
+
+    /// `CreateTopic` is idempotent: it returns the existing topic's ARN.
+    pub async fn topic_arn(&self, organisation: OrganisationId) -> Result<String, String> {
+        let mut topics = self.topics.lock().await;
+        if let Some(arn) = topics.get(&organisation) {
+            return Ok(arn.clone());
+        }
+        let name = topic_name(&self.stage, organisation);
+        let out = self
+            .client
+            .create_topic()
+            .name(&name)
+            .send()
+            .await
+            .map_err(|e| format!("CreateTopic {name}: {}", aws_sdk_sns::error::DisplayErrorContext(&e)))?;
+        let arn = out
+            .topic_arn
+            .ok_or_else(|| format!("CreateTopic {name} returned no ARN"))?;
+        topics.insert(organisation, arn.clone());
+        Ok(arn)
+    }
+}
+
+/// An SNS client; with `endpoint`, for a local SNS with fixed credentials.
+pub async fn sns_client(endpoint: Option<&str>) -> aws_sdk_sns::Client {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(endpoint) = endpoint {
+        loader = loader
+            .endpoint_url(endpoint)
+            .region(aws_config::Region::new("eu-north-1"))
+            .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
+    }
+    aws_sdk_sns::Client::new(&loader.load().await)
+}
+
+fn attribute(value: &str) -> Result<MessageAttributeValue, String> {
+    MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(value)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[async_trait]
+impl EventPublisher for SnsPublisher {
+    async fn publish(&self, organisation: OrganisationId, event: &CustomerChanged) -> Result<(), String> {
+        // The topic follows the event's own organisation; a mismatch is a fault, never a delivery.
+        if event.organisation_id != organisation.value() {
+            return Err(format!(
+                "event of organisation {} handed over for organisation {organisation}",
+                event.organisation_id
+            ));
+        }
+        let arn = self.topic_arn(organisation).await?;
+        let message = serde_json::to_string(event).map_err(|e| e.to_string())?;
+        self.client
+            .publish()
+            .topic_arn(&arn)
+            .message(message)
+            .message_attributes("eventType", attribute(event.event_type.as_str())?)
+            .message_attributes("profileType", attribute(&event.profile_type)?)
+            .send()
+            .await
+            .map_err(|e| format!("Publish to {arn}: {}", aws_sdk_sns::error::DisplayErrorContext(&e)))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,377 @@
+//! Change events end to end: profile changes over HTTP, DynamoDB Local's stream read as Lambda
+//! reads it, the change-events function publishing to SNS (moto), and what a subscriber's SQS
+//! queue receives.
+
+use async_trait::async_trait;
+use aws_lambda_events::event::dynamodb::Event;
+use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
+use customers_domain::values::OrganisationId;
+use customers_sns::SnsPublisher;
+use customers_tests::app::{TestApp, email};
+use customers_tests::poller::{StreamPoller, streams_client};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+fn moto() -> String {
+    std::env::var("SNS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5011".to_string())
+}
+
+async fn sqs() -> aws_sdk_sqs::Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(moto())
+        .region(aws_config::Region::new("eu-north-1"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "local", "local", None, None, "local",
+        ))
+        .load()
+        .await;
+    aws_sdk_sqs::Client::new(&config)
+}
+
+/// A queue subscribed (raw delivery) to an organisation's topic, as a subscriber would set it up.
+async fn subscribed_queue(
+    publisher: &SnsPublisher,
+    sns: &aws_sdk_sns::Client,
+    sqs: &aws_sdk_sqs::Client,
+    org: i64,
+) -> String {
+    let topic = publisher
+        .topic_arn(OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name = format!("subscriber-{}", uuid::Uuid::new_v4().simple());
+    let url = sqs
+        .create_queue()
+        .queue_name(&name)
+        .send()
+        .await
+        .ok()
+        .and_then(|q| q.queue_url)
+        .unwrap_or_default();
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .ok()
+        .and_then(|a| a.attributes)
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn).cloned())
+        .unwrap_or_default();
+    sns.subscribe()
+        .topic_arn(topic)
+        .protocol("sqs")
+        .endpoint(arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("subscribe: {e}"));
+    url
+}
+
+/// Everything the queue holds now, in arrival order.
+async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChanged> {
+    let mut events = Vec::new();
+    let mut empty = 0;
+    while empty < 2 {
+        let out = sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("receive: {e}"));
+        let messages = out.messages.unwrap_or_default();
+        if messages.is_empty() {
+            empty += 1;
+        }
+        for m in messages {
+            let body = m.body.unwrap_or_default();
+            events.push(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")));
+            if let Some(receipt) = m.receipt_handle {
+                let _ = sqs.delete_message().queue_url(url).receipt_handle(receipt).send().await;
+            }
+        }
+    }
+    events
+}
+
+/// Polls the stream through the function until a poll hands over nothing new.
+async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher) -> usize {
+    let mut total = 0;
+    for _ in 0..50 {
+        let n = poller
+            .poll_once(|event| async move {
+                let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
+                let response = change_events::handle(event, publisher).await;
+                Ok(response
+                    .batch_item_failures
+                    .first()
+                    .and_then(|f| f.item_identifier.clone()))
+            })
+            .await
+            .unwrap_or_else(|e| panic!("poll: {e}"));
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    total
+}
+
+struct Harness {
+    app: TestApp,
+    poller: StreamPoller,
+    publisher: SnsPublisher,
+    sns: aws_sdk_sns::Client,
+    sqs: aws_sdk_sqs::Client,
+}
+
+async fn harness() -> Harness {
+    let (app, table) = TestApp::with_fresh_table().await;
+    let streams = streams_client(&customers_tests::dynamodb_endpoint()).await;
+    let poller = StreamPoller::new(streams, &app.client, &table)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sns = customers_sns::sns_client(Some(&moto())).await;
+    let stage = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    Harness {
+        publisher: SnsPublisher::new(sns.clone(), stage),
+        sns,
+        sqs: sqs().await,
+        app,
+        poller,
+    }
+}
+
+fn by_profile(events: &[CustomerChanged]) -> BTreeMap<i64, Vec<(u64, ChangeType)>> {
+    let mut map: BTreeMap<i64, Vec<(u64, ChangeType)>> = BTreeMap::new();
+    for e in events {
+        map.entry(e.customer_number)
+            .or_default()
+            .push((e.version, e.event_type));
+    }
+    map
+}
+
+fn in_days(d: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(d)).to_rfc3339()
+}
+
+#[tokio::test]
+async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only() {
+    let mut h = harness().await;
+    let app = &h.app;
+    let mine = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    let theirs = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org + 1).await;
+
+    let address = email("events");
+    let a = app.create(app.new_profile(Some(&address))).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let put = json!({"firstName": "Kari", "surname": "Nordmann", "changedBy": "x", "changedByChannel": "y", "email": address});
+    app.put(&format!("/profiles/{a}"), put).await;
+    app.post(
+        &format!("/profiles/{a}/deactivate"),
+        json!({"expirationDate": in_days(2), "changedBy": "s", "changedByChannel": "c"}),
+    )
+    .await;
+    app.post(
+        &format!("/profiles/{a}/restore"),
+        json!({"changedBy": "s", "changedByChannel": "c"}),
+    )
+    .await;
+    let temporary = json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": in_days(1)});
+    let t = app.post("/profiles/temporary", temporary).await.body["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let convert = json!({"firstName": "Per", "surname": "Hansen", "changedBy": "w", "changedByChannel": "w"});
+    assert_eq!(
+        app.post(&format!("/profiles/temporary/{t}/convert"), convert)
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    let connect = json!({"customerNumberToConnect": t, "changedByChannel": "web"});
+    assert_eq!(
+        app.post(&format!("/profiles/{a}/connect"), connect)
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    // A profile of the other organisation, so that its topic has something it must not share.
+    let other = app.org + 1;
+    let mut foreign = app.new_profile(None);
+    foreign["organisationId"] = json!(other);
+    let token = format!("Bearer {}", app.token_for(other));
+    app.call(
+        axum::http::Method::POST,
+        "/profiles",
+        Some(foreign),
+        &[("authorization", &token)],
+    )
+    .await;
+
+    deliver(&mut h.poller, &h.publisher).await;
+    let events = drain(&h.sqs, &mine).await;
+    let profiles = by_profile(&events);
+    use ChangeType::*;
+    assert_eq!(
+        profiles.get(&a),
+        Some(&vec![
+            (1, Create),
+            (2, Update),
+            (3, Deactivate),
+            (4, Restore),
+            (5, Connect)
+        ]),
+        "{events:#?}"
+    );
+    assert_eq!(profiles.get(&t), Some(&vec![(1, Create), (2, Convert), (3, Connect)]));
+    assert_eq!(
+        profiles.len(),
+        2,
+        "guards, search entries and other items make no events"
+    );
+    assert!(events.iter().all(|e| e.organisation_id == app.org));
+    let connect_on_a = events
+        .iter()
+        .find(|e| e.customer_number == a && e.event_type == Connect);
+    assert_eq!(connect_on_a.map(|e| e.related_customer_numbers.clone()), Some(vec![t]));
+    let connect_on_t = events
+        .iter()
+        .find(|e| e.customer_number == t && e.event_type == Connect);
+    assert_eq!(connect_on_t.map(|e| e.related_customer_numbers.clone()), Some(vec![a]));
+    let ids: std::collections::BTreeSet<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
+    assert_eq!(ids.len(), events.len(), "event ids are unique");
+    // No personal data in the events.
+    let raw = serde_json::to_string(&events).unwrap_or_default();
+    assert!(!raw.contains("Nordmann") && !raw.contains(&address));
+
+    let foreign_events = drain(&h.sqs, &theirs).await;
+    assert!(
+        foreign_events.iter().all(|e| e.organisation_id == other),
+        "{foreign_events:?}"
+    );
+    assert_eq!(
+        foreign_events.len(),
+        1,
+        "the other organisation gets its own create, and nothing of ours"
+    );
+}
+
+/// Fails the first publish of one profile's events, then lets everything through.
+struct FlakyPublisher<'a> {
+    inner: &'a SnsPublisher,
+    customer: i64,
+    failures_left: Mutex<u32>,
+}
+
+#[async_trait]
+impl EventPublisher for FlakyPublisher<'_> {
+    async fn publish(&self, organisation: OrganisationId, event: &CustomerChanged) -> Result<(), String> {
+        if event.customer_number == self.customer
+            && let Ok(mut left) = self.failures_left.lock()
+            && *left > 0
+        {
+            *left -= 1;
+            return Err("injected publish failure".into());
+        }
+        self.inner.publish(organisation, event).await
+    }
+}
+
+#[tokio::test]
+async fn a_failed_publish_is_retried_from_that_record_and_nothing_is_lost_or_doubled() {
+    let mut h = harness().await;
+    let app = &h.app;
+    let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    let first = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let second = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let third = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let flaky = FlakyPublisher {
+        inner: &h.publisher,
+        customer: second,
+        failures_left: Mutex::new(1),
+    };
+    let failed = h
+        .poller
+        .poll_once(|event| {
+            let flaky = &flaky;
+            async move {
+                let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
+                Ok(change_events::handle(event, flaky)
+                    .await
+                    .batch_item_failures
+                    .first()
+                    .and_then(|f| f.item_identifier.clone()))
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before_retry = drain(&h.sqs, &queue).await;
+    assert!(
+        before_retry.iter().all(|e| e.customer_number == first),
+        "nothing after the failed record: {before_retry:?}"
+    );
+    assert!(failed < 12, "the batch stopped at the failure");
+    deliver(&mut h.poller, &flaky).await;
+    let after = drain(&h.sqs, &queue).await;
+    let mut creates: Vec<i64> = before_retry
+        .iter()
+        .chain(after.iter())
+        .map(|e| e.customer_number)
+        .collect();
+    creates.sort();
+    assert_eq!(
+        creates,
+        vec![first, second, third],
+        "each event exactly once once the fault is gone"
+    );
+}
+
+#[tokio::test]
+async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
+    let mut h = harness().await;
+    let app = &h.app;
+    let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    let expires = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let t = app
+        .post(
+            "/profiles/temporary",
+            json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": expires}),
+        )
+        .await
+        .body["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let mut seen = Vec::new();
+    while std::time::Instant::now() < deadline {
+        deliver(&mut h.poller, &h.publisher).await;
+        seen.extend(drain(&h.sqs, &queue).await);
+        if seen.iter().any(|e| e.event_type == ChangeType::Expire) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let profile = by_profile(&seen);
+    assert_eq!(
+        profile.get(&t),
+        Some(&vec![(1, ChangeType::Create), (2, ChangeType::Expire)]),
+        "{seen:?}"
+    );
+    let expired = seen.iter().find(|e| e.event_type == ChangeType::Expire);
+    assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
+}

@@ -1,0 +1,215 @@
+//! Plays Lambda's event source mapping locally: reads the table's stream shard by shard, hands
+//! batches to the change-events function in the exact shape Lambda gives it, and resumes from
+//! the first record the function reports as failed.
+//!
+//! DynamoDB Local's GetRecords spells `userIdentity` as `PrincipalId`/`Type` and has its own
+//! source ARN and region; the SDK reads that, and this module writes Lambda's `principalId`/`type`.
+
+use aws_sdk_dynamodbstreams::Client;
+use aws_sdk_dynamodbstreams::types::{AttributeValue, Record, ShardIteratorType};
+use base64::Engine;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+pub async fn streams_client(endpoint: &str) -> Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("eu-north-1"))
+        .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
+            "local", "local", None, None, "local",
+        ))
+        .load()
+        .await;
+    Client::new(&config)
+}
+
+fn attribute(v: &AttributeValue) -> Value {
+    let b64 =
+        |b: &aws_sdk_dynamodbstreams::primitives::Blob| base64::engine::general_purpose::STANDARD.encode(b.as_ref());
+    match v {
+        AttributeValue::S(s) => json!({ "S": s }),
+        AttributeValue::N(n) => json!({ "N": n }),
+        AttributeValue::B(b) => json!({ "B": b64(b) }),
+        AttributeValue::Bool(b) => json!({ "BOOL": b }),
+        AttributeValue::Null(_) => json!({ "NULL": true }),
+        AttributeValue::M(m) => json!({ "M": item(m) }),
+        AttributeValue::L(l) => json!({ "L": l.iter().map(attribute).collect::<Vec<_>>() }),
+        AttributeValue::Ss(ss) => json!({ "SS": ss }),
+        AttributeValue::Ns(ns) => json!({ "NS": ns }),
+        AttributeValue::Bs(bs) => json!({ "BS": bs.iter().map(b64).collect::<Vec<_>>() }),
+        _ => Value::Null,
+    }
+}
+
+fn item(m: &HashMap<String, AttributeValue>) -> Value {
+    Value::Object(m.iter().map(|(k, v)| (k.clone(), attribute(v))).collect::<Map<_, _>>())
+}
+
+/// One GetRecords record in the shape of a Lambda DynamoDB event record.
+pub fn lambda_record(record: &Record, stream_arn: &str) -> Value {
+    let mut dynamodb = Map::new();
+    if let Some(s) = &record.dynamodb {
+        if let Some(t) = s.approximate_creation_date_time {
+            dynamodb.insert("ApproximateCreationDateTime".into(), json!(t.secs()));
+        }
+        if let Some(k) = &s.keys {
+            dynamodb.insert("Keys".into(), item(k));
+        }
+        if let Some(n) = &s.new_image {
+            dynamodb.insert("NewImage".into(), item(n));
+        }
+        if let Some(o) = &s.old_image {
+            dynamodb.insert("OldImage".into(), item(o));
+        }
+        dynamodb.insert("SequenceNumber".into(), json!(s.sequence_number));
+        dynamodb.insert("SizeBytes".into(), json!(s.size_bytes.unwrap_or(0)));
+        dynamodb.insert(
+            "StreamViewType".into(),
+            json!(s.stream_view_type.as_ref().map(|v| v.as_str())),
+        );
+    }
+    let mut out = json!({
+        "eventID": record.event_id,
+        "eventName": record.event_name.as_ref().map(|n| n.as_str()),
+        "eventVersion": record.event_version,
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "eu-north-1",
+        "eventSourceARN": stream_arn,
+        "dynamodb": Value::Object(dynamodb),
+    });
+    if let Some(identity) = &record.user_identity {
+        out["userIdentity"] = json!({ "principalId": identity.principal_id, "type": identity.r#type });
+    }
+    out
+}
+
+/// Reads one table's stream from its start.
+pub struct StreamPoller {
+    client: Client,
+    stream_arn: String,
+    /// Where each open shard continues.
+    iterators: HashMap<String, String>,
+    /// Shards read to their end.
+    finished: Vec<String>,
+    pub batch_size: i32,
+}
+
+impl StreamPoller {
+    pub async fn new(client: Client, dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Result<Self, String> {
+        let described = dynamodb
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let stream_arn = described
+            .table
+            .and_then(|t| t.latest_stream_arn)
+            .ok_or_else(|| format!("table {table} has no stream"))?;
+        Ok(Self {
+            client,
+            stream_arn,
+            iterators: HashMap::new(),
+            finished: Vec::new(),
+            batch_size: 100,
+        })
+    }
+
+    async fn discover_shards(&mut self) -> Result<(), String> {
+        let described = self
+            .client
+            .describe_stream()
+            .stream_arn(&self.stream_arn)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        for shard in described.stream_description.and_then(|d| d.shards).unwrap_or_default() {
+            let Some(id) = shard.shard_id else { continue };
+            if self.iterators.contains_key(&id) || self.finished.contains(&id) {
+                continue;
+            }
+            let iterator = self.iterator(&id, ShardIteratorType::TrimHorizon, None).await?;
+            self.iterators.insert(id, iterator);
+        }
+        Ok(())
+    }
+
+    async fn iterator(&self, shard: &str, kind: ShardIteratorType, sequence: Option<&str>) -> Result<String, String> {
+        self.client
+            .get_shard_iterator()
+            .stream_arn(&self.stream_arn)
+            .shard_id(shard)
+            .shard_iterator_type(kind)
+            .set_sequence_number(sequence.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .shard_iterator
+            .ok_or_else(|| format!("no iterator for shard {shard}"))
+    }
+
+    /// Reads each shard once and hands every non-empty batch to `invoke`, which answers with the
+    /// sequence number of the first failed record, if any. Returns how many records were handed
+    /// over and accepted.
+    pub async fn poll_once<F, Fut>(&mut self, mut invoke: F) -> Result<usize, String>
+    where
+        F: FnMut(Value) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<String>, String>>,
+    {
+        self.discover_shards().await?;
+        let mut accepted = 0;
+        let shards: Vec<(String, String)> = self.iterators.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (shard, iterator) in shards {
+            let out = self
+                .client
+                .get_records()
+                .shard_iterator(&iterator)
+                .limit(self.batch_size)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let records = out.records.unwrap_or_default();
+            let next = out.next_shard_iterator;
+            if records.is_empty() {
+                match next {
+                    Some(n) => self.iterators.insert(shard, n),
+                    None => {
+                        self.iterators.remove(&shard);
+                        self.finished.push(shard);
+                        None
+                    }
+                };
+                continue;
+            }
+            let event =
+                json!({ "Records": records.iter().map(|r| lambda_record(r, &self.stream_arn)).collect::<Vec<_>>() });
+            match invoke(event).await? {
+                None => {
+                    accepted += records.len();
+                    match next {
+                        Some(n) => self.iterators.insert(shard, n),
+                        None => {
+                            self.iterators.remove(&shard);
+                            self.finished.push(shard);
+                            None
+                        }
+                    };
+                }
+                Some(failed) => {
+                    // As Lambda does: the next batch starts at the failed record.
+                    accepted += records
+                        .iter()
+                        .take_while(|r| {
+                            r.dynamodb.as_ref().and_then(|d| d.sequence_number.as_deref()) != Some(failed.as_str())
+                        })
+                        .count();
+                    let again = self
+                        .iterator(&shard, ShardIteratorType::AtSequenceNumber, Some(&failed))
+                        .await?;
+                    self.iterators.insert(shard, again);
+                }
+            }
+        }
+        Ok(accepted)
+    }
+}
