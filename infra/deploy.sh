@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGE="${1:?usage: infra/deploy.sh STAGE CODE_BUCKET}"
 BUCKET="${2:?usage: infra/deploy.sh STAGE CODE_BUCKET}"
 ARCH="${ARCH:-x86_64}"
-FUNCTIONS=(profiles temporary-profiles credentials change-events)
+FUNCTIONS=(profiles temporary-profiles credentials change-events customer-accounts preferences)
 cd "$ROOT"
 
 arch_flag=()

@@ -79,16 +79,28 @@ async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
             "temporary-profiles"
         } else if path.ends_with("password") || path.ends_with("credentials") {
             "credentials"
+        } else if path.contains("customer-accounts") {
+            "customer-accounts"
+        } else if path.contains("preferences") {
+            "preferences"
         } else {
             "profiles"
         };
         assert_eq!(function, expected, "{path}");
-        let concrete = path.replace("{customerNumber}", "1").replace("{customerRef}", "r");
+        let concrete = path
+            .replace("{customerNumber}", "1")
+            .replace("{customerRef}", "r")
+            .replace("{accountId}", "a")
+            .replace("{addressId}", "1")
+            .replace("{ecardId}", "1")
+            .replace("{noteId}", "1")
+            .replace("{preferenceId}", "1");
         for method in [
             axum::http::Method::GET,
             axum::http::Method::POST,
             axum::http::Method::PUT,
             axum::http::Method::DELETE,
+            axum::http::Method::PATCH,
         ] {
             let r = app.call(method.clone(), &concrete, None, &[]).await;
             let unknown = r.status == StatusCode::NOT_FOUND

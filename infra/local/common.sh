@@ -97,7 +97,7 @@ start_functions() {
   STARTED+=($!)
   wait_for_port "$api" 120
   # Each function compiles on its first request; one at a time, as they share cargo's locks.
-  for path in /profiles/1 /profiles/temporary/1 /profiles/verify-credentials; do
+  for path in /profiles/1 /profiles/temporary/1 /profiles/verify-credentials /profiles/1/customer-accounts /preferences; do
     warm_up "http://127.0.0.1:$api$path"
   done
 }

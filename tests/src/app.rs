@@ -21,6 +21,8 @@ pub struct Gateway {
     profiles: axum::Router,
     temporary_profiles: axum::Router,
     credentials: axum::Router,
+    customer_accounts: axum::Router,
+    preferences: axum::Router,
 }
 
 impl Gateway {
@@ -28,6 +30,10 @@ impl Gateway {
         let path = path.split('?').next().unwrap_or("");
         if path == "/profiles/temporary" || path.starts_with("/profiles/temporary/") {
             self.temporary_profiles.clone()
+        } else if path.contains("/customer-accounts") {
+            self.customer_accounts.clone()
+        } else if path.starts_with("/preferences") || path.contains("/preferences") {
+            self.preferences.clone()
         } else if path == "/profiles/verify-credentials"
             || path == "/profiles/generate-password"
             || path.ends_with("/password")
@@ -44,6 +50,8 @@ pub fn gateway(state: ApiState) -> Gateway {
     Gateway {
         temporary_profiles: temporary_profiles::router(state.clone()),
         credentials: credentials::router(state.clone()),
+        customer_accounts: customer_accounts::router(state.clone()),
+        preferences: preferences::router(state.clone()),
         profiles: profiles::router(state),
     }
 }

@@ -11,6 +11,8 @@ pub fn document() -> Document {
     let mut doc = profiles::openapi::ProfilesApi::openapi();
     doc.merge(temporary_profiles::openapi::TemporaryProfilesApi::openapi());
     doc.merge(credentials::openapi::CredentialsApi::openapi());
+    doc.merge(customer_accounts::openapi::CustomerAccountsApi::openapi());
+    doc.merge(preferences::openapi::PreferencesApi::openapi());
     doc.info.title = "Customers API (profiles)".to_string();
     doc.info.version = "2.0.0".to_string();
     doc.info.description = Some(

@@ -67,9 +67,8 @@ pub struct CustomerPostRequest {
     /// Deprecated, please use languagePreferenceISO6393. Which language the customer wants information in. Default is 'NO'.
     #[schema(deprecated)]
     pub language_preference: Option<String>,
-    /// The postal addresses connected to the customer. Not accepted by this version of the service.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub postal_addresses: Option<Vec<serde_json::Value>>,
+    /// The postal addresses connected to the customer.
+    pub postal_addresses: Option<Vec<crate::resources::PostalAddressRequest>>,
 }
 
 /// A registered customer put request. Replaces every updatable field: an absent optional field is cleared.
@@ -125,9 +124,8 @@ pub struct CustomerPutRequest {
     /// Deprecated, please use languagePreferenceISO6393. Which language the customer wants information in. Default is 'NO'.
     #[schema(deprecated)]
     pub language_preference: Option<String>,
-    /// The postal addresses connected to the customer. Not accepted by this version of the service.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub postal_addresses: Option<Vec<serde_json::Value>>,
+    /// The postal addresses connected to the customer. When given, they replace the profile's addresses (an address with the id of an existing one updates it); when left out, the addresses stay.
+    pub postal_addresses: Option<Vec<crate::resources::PostalAddressRequest>>,
 }
 
 /// Date as object.
@@ -202,8 +200,7 @@ pub struct CustomerResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
     /// The preferences connected to the customer.
-    #[schema(value_type = Vec<Object>)]
-    pub preferences: Vec<serde_json::Value>,
+    pub preferences: Vec<crate::resources::CustomerPreferenceResponse>,
     /// When the customer last signed in. ISO 8601 date format
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<String>,
@@ -218,21 +215,18 @@ pub struct CustomerResponse {
     pub last_sign_in_from: Option<String>,
     /// The ecards connected to the customer. Present when includeECards=true.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub ecards: Option<Vec<serde_json::Value>>,
+    pub ecards: Option<Vec<crate::resources::EcardOwnershipResponse>>,
     /// When the email was verified. ISO 8601 date format
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified_at: Option<String>,
     /// The postal addresses connected to the customer.
-    #[schema(value_type = Vec<Object>)]
-    pub postal_addresses: Vec<serde_json::Value>,
+    pub postal_addresses: Vec<crate::resources::PostalAddressResponse>,
     /// Deprecated. Please use countryCode and telephoneNumberNoCountryCode. Telephone number for customer. This should be a cell phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(deprecated)]
     pub telephone_number: Option<String>,
     /// Customer accounts used for account based ticketing
-    #[schema(value_type = Vec<Object>)]
-    pub customer_accounts: Vec<serde_json::Value>,
+    pub customer_accounts: Vec<crate::resources::CustomerAccountResponse>,
     /// Customer account id used for account based ticketing
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(deprecated)]

@@ -17,6 +17,8 @@ pub enum CustomerError {
         "the email has been taken by another profile since this one was deactivated; change that profile's email first, or restore is not possible"
     )]
     EmailTakenSinceDeactivation,
+    #[error("the customer account id is already used by a profile of the organisation")]
+    AccountIdTaken,
     #[error("the customerRef is already used by another profile of the organisation")]
     CustomerRefTaken,
     #[error("the profile has changed since the version named in If-Match (current ETag {current})")]
@@ -48,6 +50,15 @@ impl From<crate::store::StoreError> for CustomerError {
         match e {
             StoreError::Unavailable(m) => Self::Unavailable(m),
             StoreError::Corrupt(m) => Self::Internal(m),
+            StoreError::Taken(crate::store::TakenValue::Email) => Self::EmailTaken,
+            StoreError::Taken(crate::store::TakenValue::CustomerRef) => Self::CustomerRefTaken,
+            StoreError::Taken(crate::store::TakenValue::AccountId) => Self::AccountIdTaken,
+            StoreError::Missing => Self::NotFound,
+            StoreError::PreferenceNotActive => Self::invalid(crate::validation::FieldError::new(
+                "preferenceId",
+                crate::validation::ErrorCode::NotAllowed,
+                "the preference is not an active preference of the organisation",
+            )),
             // The service resolves conflicts itself; one that escapes is a fault of this service.
             other => Self::Internal(other.to_string()),
         }

@@ -10,6 +10,8 @@ pub mod idempotency;
 pub mod lifecycle;
 pub mod password;
 pub mod profile;
+pub mod resource_service;
+pub mod resources;
 pub mod search;
 pub mod service;
 pub mod store;

@@ -338,6 +338,7 @@ impl NewTemporaryCustomer {
             customer_account_id: f.customer_account_id,
             created_by: self.created_by,
             created_by_channel: self.created_by_channel,
+            postal_addresses: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::contract::{CustomerPostRequest, CustomerPutRequest, CustomerResponse, LocalDateResponse};
 use crate::password::Password;
+use crate::resources::{ChosenPreference, CustomerAccount, Ecard, Note, PostalAddress};
 use crate::telephone::{LandlineNumber, MobileNumber};
 use crate::time::{format_timestamp, timestamp};
 use crate::validation::{ErrorCode, FieldError, Problems};
@@ -121,6 +122,19 @@ pub struct Customer {
     pub changed: ChangeStamp,
     /// Increases by one on every write; the ETag is made from it.
     pub version: u64,
+    #[serde(default)]
+    pub postal_addresses: Vec<PostalAddress>,
+    #[serde(default)]
+    pub customer_accounts: Vec<CustomerAccount>,
+    /// The account id of the default account: one attribute, so there is always exactly one.
+    #[serde(default)]
+    pub default_account: Option<String>,
+    #[serde(default)]
+    pub preferences: Vec<ChosenPreference>,
+    #[serde(default)]
+    pub ecards: Vec<Ecard>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
 }
 
 /// A value unique within an organisation, guarded at write time.
@@ -130,6 +144,8 @@ pub enum UniqueClaim {
     Email(String),
     /// customerRef, among all profiles.
     CustomerRef(String),
+    /// A customer account id belongs to at most one profile of the organisation.
+    Account(String),
 }
 
 /// A value a search can start from; the store keeps one entry per profile and key.
@@ -164,6 +180,11 @@ impl Customer {
 
     pub fn unique_claims(&self) -> Vec<UniqueClaim> {
         let mut claims = vec![UniqueClaim::CustomerRef(self.customer_ref.as_str().to_string())];
+        claims.extend(
+            self.customer_accounts
+                .iter()
+                .map(|a| UniqueClaim::Account(a.account_id.clone())),
+        );
         // Only an active permanent profile holds its email: a deactivated one has moved it to
         // emailOld, a merged one lives on in its survivor, a temporary one is anonymous.
         if self.status == Status::Active
@@ -233,16 +254,33 @@ impl Customer {
                 day: d.date().day(),
             }),
             nationality: self.nationality.as_ref().map(ToString::to_string),
-            preferences: Vec::new(),
+            preferences: self
+                .preferences
+                .iter()
+                .map(|p| p.to_response(self.customer_number))
+                .collect(),
             last_sign_in_at: self.last_sign_in_at.as_ref().map(format_timestamp),
             expiration_date: self.expiration_date.as_ref().map(format_timestamp),
             landline_number: self.landline_number.as_ref().map(|l| l.as_str().to_string()),
             last_sign_in_from: self.last_sign_in_from.clone(),
-            ecards: include_ecards.then(Vec::new),
+            ecards: include_ecards.then(|| {
+                self.ecards
+                    .iter()
+                    .map(|e| e.to_response(self.customer_number))
+                    .collect()
+            }),
             email_verified_at: self.email_verified_at.as_ref().map(format_timestamp),
-            postal_addresses: Vec::new(),
+            postal_addresses: self
+                .postal_addresses
+                .iter()
+                .map(|a| a.to_response(self.customer_number))
+                .collect(),
             telephone_number: self.mobile.as_ref().map(|m| m.e164.clone()),
-            customer_accounts: Vec::new(),
+            customer_accounts: self
+                .customer_accounts
+                .iter()
+                .map(|a| a.to_response(self.customer_number, self.default_account.as_deref()))
+                .collect(),
             customer_account_id: self.customer_account_id.as_ref().map(ToString::to_string),
             related_customer_numbers: self.related_customer_numbers.iter().map(|n| n.value()).collect(),
             language_preference_iso6393: self.language.iso6393.clone(),
@@ -268,6 +306,8 @@ struct PersonalFields {
     nationality: Option<Nationality>,
     language: Language,
     expiration_date: Option<DateTime<Utc>>,
+    /// Addresses given with the request, with the ids they name (for updates).
+    postal_addresses: Option<Vec<(Option<i64>, PostalAddress)>>,
 }
 
 struct PersonalInput<'a> {
@@ -285,7 +325,7 @@ struct PersonalInput<'a> {
     language_preference_iso6393: Option<&'a str>,
     language_preference: Option<&'a str>,
     expiration_date: Option<&'a str>,
-    postal_addresses: Option<&'a [serde_json::Value]>,
+    postal_addresses: Option<&'a [crate::resources::PostalAddressRequest]>,
 }
 
 fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) -> Option<&'a str> {
@@ -345,13 +385,28 @@ impl PersonalFields {
                 .rejecting(format_timestamp(&t)),
             );
         }
-        if input.postal_addresses.is_some_and(|a| !a.is_empty()) {
-            problems.push(FieldError::new(
-                "postalAddresses",
-                ErrorCode::NotAllowed,
-                "postal addresses are not accepted on the profile by this version of the service",
-            ));
-        }
+        let postal_addresses = input.postal_addresses.map(|list| {
+            if list.len() > crate::resources::MAX_ADDRESSES {
+                problems.push(FieldError::new(
+                    "postalAddresses",
+                    ErrorCode::Length,
+                    format!("at most {} postal addresses", crate::resources::MAX_ADDRESSES),
+                ));
+            }
+            list.iter()
+                .enumerate()
+                .filter_map(|(i, request)| match PostalAddress::parse(request, 0, now, now) {
+                    Ok(a) => Some((request.id, a)),
+                    Err(errors) => {
+                        for mut e in errors {
+                            e.field = format!("postalAddresses[{i}].{}", e.field);
+                            problems.push(e);
+                        }
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
         Some(Self {
             first_name: first_name?,
             surname: surname?,
@@ -364,6 +419,7 @@ impl PersonalFields {
             nationality,
             language: language?,
             expiration_date,
+            postal_addresses,
         })
     }
 }
@@ -389,6 +445,7 @@ pub struct NewCustomer {
     pub customer_account_id: Option<LegacyCustomerAccountId>,
     pub created_by: Actor,
     pub created_by_channel: Channel,
+    pub postal_addresses: Vec<PostalAddress>,
 }
 
 impl NewCustomer {
@@ -477,6 +534,15 @@ impl NewCustomer {
                 customer_account_id,
                 created_by,
                 created_by_channel,
+                postal_addresses: p
+                    .postal_addresses
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(_, a)| PostalAddress {
+                        id: crate::resources::new_id(),
+                        ..a
+                    })
+                    .collect(),
             }),
             _ => Err(problems.into_errors()),
         }
@@ -525,6 +591,12 @@ impl NewCustomer {
             created: stamp.clone(),
             changed: stamp,
             version: 1,
+            postal_addresses: self.postal_addresses,
+            customer_accounts: Vec::new(),
+            default_account: None,
+            preferences: Vec::new(),
+            ecards: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -559,6 +631,7 @@ impl Clone for PersonalFields {
             nationality: self.nationality.clone(),
             language: self.language.clone(),
             expiration_date: self.expiration_date,
+            postal_addresses: self.postal_addresses.clone(),
         }
     }
 }
@@ -652,6 +725,25 @@ impl CustomerUpdate {
         next.nationality = p.nationality;
         next.language = p.language;
         next.expiration_date = p.expiration_date;
+        if let Some(addresses) = p.postal_addresses {
+            // Replaces the set; an address naming an existing id updates that address.
+            next.postal_addresses = addresses
+                .into_iter()
+                .map(
+                    |(id, a)| match id.and_then(|id| current.postal_addresses.iter().find(|x| x.id == id)) {
+                        Some(existing) => PostalAddress {
+                            id: existing.id,
+                            created_at: existing.created_at,
+                            ..a
+                        },
+                        None => PostalAddress {
+                            id: crate::resources::new_id(),
+                            ..a
+                        },
+                    },
+                )
+                .collect();
+        }
         next.changed = ChangeStamp {
             by: self.changed_by.clone(),
             channel: self.changed_by_channel.clone(),

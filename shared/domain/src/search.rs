@@ -30,7 +30,7 @@ pub struct CustomerSearchParams {
     pub landline_number: Option<String>,
     /// Date of birth, ISO 8601 date.
     pub date_of_birth: Option<String>,
-    /// Address line of one of the customer's postal addresses.
+    /// Part of an address line of one of the customer's postal addresses, ignoring case.
     pub postal_address: Option<String>,
     /// Post code of one of the customer's postal addresses.
     pub post_code: Option<String>,
@@ -263,15 +263,37 @@ impl CustomerQuery {
         };
         self.surname.as_deref().is_none_or(|s| name(&c.surname) == s)
             && self.first_name.as_deref().is_none_or(first_name_matches)
-            && self.email.as_deref().is_none_or(|e| c.email.as_ref().is_some_and(|x| x.key() == e))
-            && self.telephone.as_deref().is_none_or(|t| c.mobile.as_ref().is_some_and(|m| m.e164 == t))
-            && self.landline.as_deref().is_none_or(|l| c.landline_number.as_ref().is_some_and(|x| x.as_str() == l))
-            && self.date_of_birth.is_none_or(|d| c.date_of_birth.is_some_and(|x| x.date() == d))
-            && self.vipps_id.as_deref().is_none_or(|v| c.vipps_id.as_ref().is_some_and(|x| x.as_str() == v))
-            && self.customer_ref.as_deref().is_none_or(|r| c.customer_ref.as_str() == r)
-            // Postal addresses are not kept by this version: an address filter matches nothing.
-            && self.postal_address.is_none()
-            && self.post_code.is_none()
+            && self
+                .email
+                .as_deref()
+                .is_none_or(|e| c.email.as_ref().is_some_and(|x| x.key() == e))
+            && self
+                .telephone
+                .as_deref()
+                .is_none_or(|t| c.mobile.as_ref().is_some_and(|m| m.e164 == t))
+            && self
+                .landline
+                .as_deref()
+                .is_none_or(|l| c.landline_number.as_ref().is_some_and(|x| x.as_str() == l))
+            && self
+                .date_of_birth
+                .is_none_or(|d| c.date_of_birth.is_some_and(|x| x.date() == d))
+            && self
+                .vipps_id
+                .as_deref()
+                .is_none_or(|v| c.vipps_id.as_ref().is_some_and(|x| x.as_str() == v))
+            && self
+                .customer_ref
+                .as_deref()
+                .is_none_or(|r| c.customer_ref.as_str() == r)
+            && self
+                .postal_address
+                .as_deref()
+                .is_none_or(|l| c.postal_addresses.iter().any(|a| a.has_line(l)))
+            && self
+                .post_code
+                .as_deref()
+                .is_none_or(|code| c.postal_addresses.iter().any(|a| a.post_code.as_deref() == Some(code)))
     }
 }
 

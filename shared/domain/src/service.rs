@@ -223,6 +223,7 @@ impl ProfileService {
                         }
                         TakenValue::CustomerRef => return Err(CustomerError::CustomerRefTaken),
                         TakenValue::Email => return Err(CustomerError::EmailTaken),
+                        TakenValue::AccountId => return Err(CustomerError::AccountIdTaken),
                     }
                 }
                 Err(StoreError::IdempotencyKeyRecorded) => {
@@ -535,6 +536,24 @@ impl ProfileService {
     where
         F: Fn(&Customer, chrono::DateTime<chrono::Utc>) -> Result<Customer, CustomerError>,
     {
+        self.change_profile_requiring(caller, number, precondition, &[], change)
+            .await
+    }
+
+    /// As `change_profile`, and only while each named catalogue preference is active.
+    pub(crate) async fn change_profile_requiring<F>(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        precondition: Option<&Precondition>,
+        active_preferences: &[i64],
+        change: F,
+    ) -> Result<Customer, CustomerError>
+    where
+        F: Fn(&Customer, chrono::DateTime<chrono::Utc>) -> Result<Customer, CustomerError>,
+    {
+        let required: Vec<(OrganisationId, i64)> =
+            active_preferences.iter().map(|id| (caller.organisation, *id)).collect();
         for _ in 0..WRITE_ATTEMPTS {
             let current = self.live(caller, number).await?;
             if let Some(p) = precondition
@@ -546,7 +565,12 @@ impl ProfileService {
             }
             let now = self.clock.now();
             let next = change(&current, now)?;
-            match self.store.replace(&current, &next, now).await {
+            let write = Change {
+                previous: &current,
+                next: &next,
+                password: None,
+            };
+            match self.store.write_requiring_active(&[write], &required, now).await {
                 Ok(()) => return Ok(next),
                 Err(StoreError::VersionConflict) if precondition.is_some() => {
                     return Err(CustomerError::StaleVersion {

@@ -4,6 +4,7 @@
 use crate::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::password::PasswordHash;
 use crate::profile::{Customer, SearchKey};
+use crate::resources::Preference;
 use crate::values::{CustomerNumber, CustomerRef, OrganisationId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -23,6 +24,9 @@ pub enum StoreError {
     /// The profile to change does not exist.
     #[error("no such profile")]
     Missing,
+    /// A preference the write required to be active is not (or is gone).
+    #[error("a required preference is not active")]
+    PreferenceNotActive,
     /// The database is unreachable, throttling or failing: the caller may retry later.
     #[error("{0}")]
     Unavailable(String),
@@ -35,6 +39,7 @@ pub enum StoreError {
 pub enum TakenValue {
     Email,
     CustomerRef,
+    AccountId,
 }
 
 /// Everything a create writes, in one atomic step.
@@ -94,6 +99,32 @@ pub trait ProfileStore: Send + Sync {
     /// `previous` one, moving guards and search entries along (and setting a password hash when
     /// given); all changes or none.
     async fn write(&self, changes: &[Change<'_>], now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// As [`ProfileStore::write`], and only if each named catalogue preference exists and is
+    /// active when the write happens.
+    async fn write_requiring_active(
+        &self,
+        changes: &[Change<'_>],
+        active_preferences: &[(OrganisationId, i64)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The profile holding a customer account id, through its guard.
+    async fn get_by_account(
+        &self,
+        organisation: OrganisationId,
+        account_id: &str,
+    ) -> Result<Option<Customer>, StoreError>;
+
+    async fn list_preferences(&self, organisation: OrganisationId) -> Result<Vec<Preference>, StoreError>;
+
+    async fn get_preference(&self, organisation: OrganisationId, id: i64) -> Result<Option<Preference>, StoreError>;
+
+    /// Stores a catalogue preference: new when `expected_version` is `None`, else only if the
+    /// stored one is still at that version.
+    async fn put_preference(&self, preference: &Preference, expected_version: Option<u64>) -> Result<(), StoreError>;
+
+    async fn delete_preference(&self, organisation: OrganisationId, id: i64) -> Result<bool, StoreError>;
 
     /// One change; see [`ProfileStore::write`].
     async fn replace(&self, previous: &Customer, next: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     EmailTaken = 620,
     /// The customerRef is already used by another profile of the organisation.
     CustomerRefTaken = 621,
+    /// The customer account id is already used by a profile of the organisation.
+    AccountIdTaken = 622,
     /// The organisation in the body is not the organisation of the access token.
     OrganisationMismatch = 630,
     /// If-Match names a version that is no longer current.

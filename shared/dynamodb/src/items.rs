@@ -42,6 +42,7 @@ pub(crate) fn unique_pk(org: OrganisationId, claim: &UniqueClaim) -> String {
     match claim {
         UniqueClaim::Email(e) => format!("UNIQUE#{org}#EMAIL#{e}"),
         UniqueClaim::CustomerRef(r) => format!("UNIQUE#{org}#REF#{r}"),
+        UniqueClaim::Account(a) => format!("UNIQUE#{org}#ACCOUNT#{a}"),
     }
 }
 
@@ -168,4 +169,21 @@ pub(crate) fn throttle_key(org: OrganisationId, key: &ThrottleKey) -> Item {
         ThrottleKey::Customer(n) => format!("THROTTLE#{org}#CUSTOMER#{n}"),
     };
     HashMap::from([(PK.into(), s(pk)), (SK.into(), s("SIGN_IN"))])
+}
+
+pub(crate) fn account_guard_key(org: OrganisationId, account_id: &str) -> Item {
+    let pk = unique_pk(org, &UniqueClaim::Account(account_id.to_string()));
+    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
+}
+
+/// The organisation's preference catalogue is one item collection.
+pub(crate) fn preferences_pk(org: OrganisationId) -> String {
+    format!("PREFERENCES#{org}")
+}
+
+pub(crate) fn preference_key(org: OrganisationId, id: i64) -> Item {
+    HashMap::from([
+        (PK.into(), s(preferences_pk(org))),
+        (SK.into(), s(format!("PREFERENCE#{id:020}"))),
+    ])
 }

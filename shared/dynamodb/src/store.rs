@@ -7,13 +7,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, CancellationReason, Delete, KeysAndAttributes, Put, ReturnValue,
+    AttributeValue, CancellationReason, ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue,
     ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use chrono::{DateTime, Utc};
 use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
 use customers_domain::password::PasswordHash;
 use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
+use customers_domain::resources::Preference;
 use customers_domain::store::{
     Change, FindCursor, FoundPage, NewProfile, ProfileStore, SignInThrottle, StoreError, TakenValue, ThrottleKey,
 };
@@ -42,6 +43,7 @@ enum Part {
     Guard(TakenValue),
     SearchEntry,
     Idempotency,
+    Requirement,
 }
 
 impl DynamoProfileStore {
@@ -393,6 +395,7 @@ fn claim_kind(claim: &UniqueClaim) -> TakenValue {
     match claim {
         UniqueClaim::Email(_) => TakenValue::Email,
         UniqueClaim::CustomerRef(_) => TakenValue::CustomerRef,
+        UniqueClaim::Account(_) => TakenValue::AccountId,
     }
 }
 
@@ -462,6 +465,7 @@ impl ProfileStore for DynamoProfileStore {
             Err(Failure::Condition { part, .. }) => Err(match part {
                 Part::Guard(kind) => StoreError::Taken(kind),
                 Part::Idempotency => StoreError::IdempotencyKeyRecorded,
+                Part::Requirement => StoreError::PreferenceNotActive,
                 Part::Profile | Part::SearchEntry => StoreError::Corrupt(format!(
                     "customer number {} is already stored",
                     customer.customer_number
@@ -471,7 +475,29 @@ impl ProfileStore for DynamoProfileStore {
     }
 
     async fn write(&self, changes: &[Change<'_>], now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write_requiring_active(changes, &[], now).await
+    }
+
+    async fn write_requiring_active(
+        &self,
+        changes: &[Change<'_>],
+        active_preferences: &[(OrganisationId, i64)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut writes = Vec::new();
+        for (org, id) in active_preferences {
+            let check = ConditionCheck::builder()
+                .table_name(&self.table)
+                .set_key(Some(items::preference_key(*org, *id)))
+                .condition_expression("isActive = :yes")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .build()
+                .map_err(|e| StoreError::Corrupt(format!("ConditionCheck: {e}")))?;
+            writes.push((
+                Part::Requirement,
+                TransactWriteItem::builder().condition_check(check).build(),
+            ));
+        }
         for change in changes {
             writes.extend(self.change_writes(change, now)?);
         }
@@ -633,6 +659,105 @@ impl ProfileStore for DynamoProfileStore {
         let customer = self.get(organisation, number).await?;
         // A guard left by an expired holder may name a profile that has another email now.
         Ok(customer.filter(|c| c.email.as_ref().is_some_and(|e| e.key() == email_key)))
+    }
+
+    async fn get_by_account(
+        &self,
+        organisation: OrganisationId,
+        account_id: &str,
+    ) -> Result<Option<Customer>, StoreError> {
+        let guard = self
+            .get_item(items::account_guard_key(organisation, account_id), None)
+            .await?;
+        let Some(owner) = guard.as_ref().and_then(items::owner_of) else {
+            return Ok(None);
+        };
+        let number = CustomerNumber::parse("customerNumber", owner).map_err(|e| StoreError::Corrupt(e.message))?;
+        Ok(self
+            .get(organisation, number)
+            .await?
+            .filter(|c| c.customer_accounts.iter().any(|a| a.account_id == account_id)))
+    }
+
+    async fn list_preferences(&self, organisation: OrganisationId) -> Result<Vec<Preference>, StoreError> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_values(":pk", s(items::preferences_pk(organisation)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query(preferences)", e))?;
+            for item in out.items.unwrap_or_default() {
+                found.push(
+                    serde_dynamo::from_item(item)
+                        .map_err(|e| StoreError::Corrupt(format!("reading a preference: {e}")))?,
+                );
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    async fn get_preference(&self, organisation: OrganisationId, id: i64) -> Result<Option<Preference>, StoreError> {
+        self.get_item(items::preference_key(organisation, id), None)
+            .await?
+            .map(|i| serde_dynamo::from_item(i).map_err(|e| StoreError::Corrupt(format!("reading a preference: {e}"))))
+            .transpose()
+    }
+
+    async fn put_preference(&self, preference: &Preference, expected_version: Option<u64>) -> Result<(), StoreError> {
+        let org = OrganisationId::parse("organisationId", preference.organisation_id)
+            .map_err(|e| StoreError::Corrupt(e.message))?;
+        let mut item: Item = serde_dynamo::to_item(preference).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        item.retain(|_, v| !matches!(v, AttributeValue::Null(_)));
+        item.extend(items::preference_key(org, preference.id));
+        item.insert("kind".into(), s("PREFERENCE"));
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .expression_attribute_names("#pk", PK);
+        put = match expected_version {
+            None => put.condition_expression("attribute_not_exists(#pk)"),
+            Some(v) => put
+                .condition_expression("attribute_exists(#pk) AND #version = :v")
+                .expression_attribute_names("#version", VERSION)
+                .expression_attribute_values(":v", n(v)),
+        };
+        match put.send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::VersionConflict)
+            }
+            Err(e) => Err(unavailable("PutItem(preference)", e)),
+        }
+    }
+
+    async fn delete_preference(&self, organisation: OrganisationId, id: i64) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(items::preference_key(organisation, id)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem(preference)", e))?;
+        Ok(out.attributes.is_some_and(|a| !a.is_empty()))
     }
 
     async fn sign_in_failures(

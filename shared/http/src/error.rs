@@ -98,6 +98,10 @@ impl From<CustomerError> for ApiError {
                 errors: vec![FieldError::new("email", ErrorCode::EmailTaken, e.to_string())],
                 ..ApiError::new(StatusCode::CONFLICT, ErrorCode::EmailTaken, e.to_string())
             },
+            e @ CustomerError::AccountIdTaken => ApiError {
+                errors: vec![FieldError::new("accountId", ErrorCode::AccountIdTaken, e.to_string())],
+                ..ApiError::new(StatusCode::CONFLICT, ErrorCode::AccountIdTaken, e.to_string())
+            },
             e @ CustomerError::CustomerRefTaken => ApiError {
                 errors: vec![FieldError::new(
                     "customerRef",

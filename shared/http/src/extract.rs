@@ -11,6 +11,7 @@ use customers_domain::service::{Caller, Precondition};
 use customers_domain::validation::ErrorCode;
 use customers_domain::values::CustomerNumber;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub const CLIENT_NAME: &str = "et-client-name";
@@ -60,6 +61,13 @@ where
     }
 }
 
+async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<HashMap<String, String>, ApiError> {
+    Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map(|Path(p)| p)
+        .map_err(|_| ApiError::bad_request("", ErrorCode::Format, "The path is not valid"))
+}
+
 /// The `{customerNumber}` path segment as a customer number, or 400.
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerNumberPath(pub CustomerNumber);
@@ -68,16 +76,17 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerNumberPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| {
+        let params = path_params(parts, state).await?;
+        let raw = params.get("customerNumber").ok_or_else(|| {
             ApiError::bad_request("customerNumber", ErrorCode::Format, "The path has no customer number")
         })?;
-        CustomerNumber::parse_text("customerNumber", &raw)
+        CustomerNumber::parse_text("customerNumber", raw)
             .map(Self)
             .map_err(|e| ApiError::invalid(vec![e]))
     }
 }
 
-/// One path segment as text.
+/// The path segment other than `{customerNumber}` (a reference, an account or resource id), as text.
 #[derive(Debug, Clone)]
 pub struct TextPath(pub String);
 
@@ -85,10 +94,12 @@ impl<S: Send + Sync> FromRequestParts<S> for TextPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|Path(p)| Self(p))
-            .map_err(|_| ApiError::bad_request("", ErrorCode::Format, "The path is not valid"))
+        let params = path_params(parts, state).await?;
+        params
+            .into_iter()
+            .find(|(k, _)| k != "customerNumber")
+            .map(|(_, v)| Self(v))
+            .ok_or_else(|| ApiError::bad_request("", ErrorCode::Format, "The path is not valid"))
     }
 }
 
@@ -205,6 +216,71 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         })?;
         let (raw, value) = parse_json(&bytes)?;
         Ok(Self { raw, value })
+    }
+}
+
+/// A JSON Merge Patch body (RFC 7396): only `application/merge-patch+json` is taken.
+#[derive(Debug, Clone)]
+pub struct MergePatch(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for MergePatch {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let media = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase());
+        if media.as_deref() != Some("application/merge-patch+json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "A merge patch must be sent as Content-Type: application/merge-patch+json (RFC 7396)",
+            ));
+        }
+        let JsonBody { raw, .. } = JsonBody::<serde_json::Value>::from_request(request, state).await?;
+        Ok(Self(raw))
+    }
+}
+
+/// A JSON array body, as `PUT /profiles/{customerNumber}/preferences` takes.
+#[derive(Debug, Clone)]
+pub struct JsonList<T>(pub Vec<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonList<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        acceptable_content_type(request.headers())?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            ApiError::bad_request(
+                "",
+                ErrorCode::MalformedBody,
+                format!("The request body could not be read: {e}"),
+            )
+        })?;
+        let raw: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request(
+                "",
+                ErrorCode::MalformedBody,
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?;
+        if !raw.is_array() {
+            return Err(ApiError::bad_request(
+                "",
+                ErrorCode::MalformedBody,
+                "The request body must be a JSON array",
+            ));
+        }
+        serde_path_to_error::deserialize::<_, Vec<T>>(&raw)
+            .map(Self)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                ApiError::bad_request(&field, ErrorCode::MalformedBody, format!("{field}: {}", e.inner()))
+            })
     }
 }
 
