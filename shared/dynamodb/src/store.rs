@@ -345,6 +345,10 @@ impl Failure {
                 part: Part::Guard(kind),
                 ..
             } => StoreError::Taken(kind),
+            Failure::Condition {
+                part: Part::Requirement,
+                ..
+            } => StoreError::PreferenceNotActive,
             Failure::Condition { part, .. } => StoreError::Corrupt(format!("unexpected condition on {part:?}")),
         }
     }
