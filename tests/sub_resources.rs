@@ -688,3 +688,59 @@ async fn what_hangs_off_a_profile_goes_with_it() {
         StatusCode::CONFLICT
     );
 }
+
+#[tokio::test]
+async fn sub_resource_updates_honour_if_match() {
+    let app = TestApp::profiles().await;
+    let n = profile(&app).await;
+    let added = app
+        .post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
+        .await;
+    let etag = added.header("etag").unwrap_or("").to_string();
+    let id = added.body["id"].clone();
+    let path = format!("/profiles/{n}/postal-addresses/{id}");
+    let ok = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({"town": "Bergen"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let stale = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({"town": "Trondheim"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
+    let account = format!("im-{n}");
+    let made = app
+        .post(
+            &format!("/profiles/{n}/customer-accounts"),
+            json!({"accountId": account}),
+        )
+        .await;
+    let etag = made.header("etag").unwrap_or("").to_string();
+    app.post(
+        &format!("/profiles/{n}/notes"),
+        json!({"text": "moves the version", "createdBy": "a"}),
+    )
+    .await;
+    let stale = app
+        .call(
+            Method::PATCH,
+            &format!("/profiles/{n}/customer-accounts/{account}"),
+            Some(json!({"alias": "x"})),
+            &[("if-match", &etag), ("content-type", "application/merge-patch+json")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
+    assert_eq!(
+        app.get(&format!("/profiles/{n}")).await.body["postalAddresses"][0]["town"],
+        "Bergen"
+    );
+}

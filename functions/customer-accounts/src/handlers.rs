@@ -2,12 +2,13 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use customers_domain::Customer;
 use customers_domain::contract::CustomerResponse;
 use customers_domain::resources::{CustomerAccountPatchRequest, CustomerAccountRequest, CustomerAccountResponse};
-use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, MergePatch, TextPath};
+use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, MergePatch, TextPath, if_match};
 use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
 
@@ -74,11 +75,12 @@ pub async fn patch(
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     TextPath(id): TextPath,
+    headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
     let c = s
         .service
-        .patch_account(auth.caller, n, &id, &patch, &auth.client_name)
+        .patch_account(auth.caller, n, &id, &patch, &auth.client_name, if_match(&headers)?)
         .await?;
     Ok(with_etag(Json(account(&c, &id)?).into_response(), &c.etag()))
 }

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use customers_domain::Customer;
@@ -9,7 +10,7 @@ use customers_domain::resource_service::parse_id;
 use customers_domain::resources::{
     CustomerPreferenceRequest, CustomerPreferenceResponse, PreferenceRequest, PreferenceResponse,
 };
-use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, JsonList, TextPath};
+use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, JsonList, TextPath, if_match};
 use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
 
@@ -142,9 +143,13 @@ pub async fn customer_replace(
     State(s): State<ApiState>,
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
+    headers: HeaderMap,
     JsonList(list): JsonList<CustomerPreferenceRequest>,
 ) -> Result<Response, ApiError> {
-    let c = s.service.replace_customer_preferences(auth.caller, n, &list).await?;
+    let c = s
+        .service
+        .replace_customer_preferences(auth.caller, n, &list, if_match(&headers)?)
+        .await?;
     Ok(with_etag(Json(chosen(&c)).into_response(), &c.etag()))
 }
 

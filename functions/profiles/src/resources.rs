@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use customers_domain::resource_service::parse_id;
@@ -10,7 +11,7 @@ use customers_domain::resources::{
     EcardOwnershipRequest, EcardOwnershipResponse, NoteRequest, NoteResponse, PostalAddressRequest,
     PostalAddressResponse,
 };
-use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, TextPath};
+use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, TextPath, if_match};
 use customers_http::respond::with_etag;
 use customers_http::{ApiError, ApiState};
 
@@ -68,10 +69,14 @@ pub async fn replace_address(
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     TextPath(id): TextPath,
+    headers: HeaderMap,
     body: JsonBody<PostalAddressRequest>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("addressId", &id)?;
-    let c = s.service.replace_address(auth.caller, n, id, &body.value).await?;
+    let c = s
+        .service
+        .replace_address(auth.caller, n, id, &body.value, if_match(&headers)?)
+        .await?;
     let address = c
         .postal_addresses
         .iter()
@@ -144,10 +149,14 @@ pub async fn replace_ecard(
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     TextPath(id): TextPath,
+    headers: HeaderMap,
     body: JsonBody<EcardOwnershipRequest>,
 ) -> Result<Response, ApiError> {
     let id = parse_id("ecardId", &id)?;
-    let c = s.service.replace_ecard(auth.caller, n, id, &body.value).await?;
+    let c = s
+        .service
+        .replace_ecard(auth.caller, n, id, &body.value, if_match(&headers)?)
+        .await?;
     let ecard = c
         .ecards
         .iter()

@@ -106,8 +106,9 @@ impl ProfileService {
         number: CustomerNumber,
         id: i64,
         request: &PostalAddressRequest,
+        precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, None, &[], |current, now| {
+        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
             let existing = current
                 .postal_addresses
                 .iter()
@@ -174,8 +175,9 @@ impl ProfileService {
         number: CustomerNumber,
         id: i64,
         request: &EcardOwnershipRequest,
+        precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, None, &[], |current, now| {
+        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
             let existing = current
                 .ecards
                 .iter()
@@ -301,6 +303,7 @@ impl ProfileService {
         account_id: &str,
         patch: &serde_json::Value,
         client_name: &str,
+        precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
         let by = Actor::parse("changedBy", client_name).map_err(CustomerError::invalid)?;
         if !patch.is_object() {
@@ -310,7 +313,7 @@ impl ProfileService {
                 "a merge patch must be a JSON object",
             )));
         }
-        self.change_resources(caller, number, None, &[], |current, now| {
+        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
             let account = current
                 .customer_accounts
                 .iter()
@@ -423,6 +426,7 @@ impl ProfileService {
         caller: Caller,
         number: CustomerNumber,
         requests: &[CustomerPreferenceRequest],
+        precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
         if requests.len() > MAX_PREFERENCES {
             return Err(CustomerError::invalid(FieldError::new(
@@ -461,7 +465,7 @@ impl ProfileService {
             return Err(CustomerError::Invalid(problems));
         }
         let ids: Vec<i64> = chosen.iter().map(|c| c.preference_id).collect();
-        self.change_resources(caller, number, None, &ids, |current, now| {
+        self.change_resources(caller, number, precondition.as_ref(), &ids, |current, now| {
             let mut next = bumped(current);
             next.preferences = chosen
                 .iter()
