@@ -28,14 +28,15 @@ if [ -z "$(dynamodb_jar)" ] || [ "$ROOT/infra/local/dynamodb/package-lock.json" 
   touch "$ROOT/infra/local/dynamodb/node_modules"
 fi
 
-if ! cargo lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
+# (Versions are read whole before comparing: with pipefail, `| grep -q` can fail the pipe.)
+if [[ "$(cargo lambda --version 2>/dev/null || true)" != *"$CARGO_LAMBDA_VERSION"* ]]; then
   log "installing cargo-lambda $CARGO_LAMBDA_VERSION from PyPI"
   python3 -m pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION" \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "cargo-lambda==$CARGO_LAMBDA_VERSION"
   hash -r
   cargo lambda --version >/dev/null
 fi
-if ! python3 -m pip show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
+if [ "$(python3 -m pip show moto 2>/dev/null | sed -n 's/^Version: //p' || true)" != "$MOTO_VERSION" ]; then
   log "installing moto $MOTO_VERSION (local SNS and SQS) from PyPI"
   python3 -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "moto[server]==$MOTO_VERSION"
