@@ -45,6 +45,29 @@ fn bumped(current: &Customer) -> Customer {
     next
 }
 
+/// An item of a profile's lists, found by its id.
+trait ListedItem {
+    fn id(&self) -> i64;
+}
+
+impl ListedItem for PostalAddress {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl ListedItem for Ecard {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl ListedItem for Note {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 fn not_found(what: &str) -> CustomerError {
     CustomerError::InvalidState(format!("__404__{what}"))
 }
@@ -79,7 +102,80 @@ impl ProfileService {
         }
     }
 
-    // ------------------------------------------------------------ postal addresses
+    // ------------------------------------------------------------ items kept in lists
+
+    /// Adds an item built by `make` (given its new id) to the list `field` selects.
+    async fn add_item<T, F>(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        field: fn(&mut Customer) -> &mut Vec<T>,
+        (what, max): (&str, usize),
+        make: F,
+    ) -> Result<(Customer, i64), CustomerError>
+    where
+        T: ListedItem,
+        F: Fn(&Customer, i64, DateTime<Utc>) -> Result<T, CustomerError>,
+    {
+        let id = new_id();
+        let customer = self
+            .change_resources(caller, number, None, &[], |current, now| {
+                let item = make(current, id, now)?;
+                let mut next = bumped(current);
+                let list = field(&mut next);
+                at_most(what, list.len(), max)?;
+                list.push(item);
+                Ok(next)
+            })
+            .await?;
+        Ok((customer, id))
+    }
+
+    /// Replaces the item `id` by what `make` builds from the existing one.
+    async fn replace_item<T, F>(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        field: fn(&mut Customer) -> &mut Vec<T>,
+        id: i64,
+        precondition: Option<Precondition>,
+        make: F,
+    ) -> Result<Customer, CustomerError>
+    where
+        T: ListedItem,
+        F: Fn(&T, DateTime<Utc>) -> Result<T, CustomerError>,
+    {
+        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
+            let mut next = bumped(current);
+            let slot = field(&mut next)
+                .iter_mut()
+                .find(|x| x.id() == id)
+                .ok_or_else(|| not_found("item"))?;
+            *slot = make(slot, now)?;
+            Ok(next)
+        })
+        .await
+    }
+
+    async fn delete_item<T: ListedItem>(
+        &self,
+        caller: Caller,
+        number: CustomerNumber,
+        field: fn(&mut Customer) -> &mut Vec<T>,
+        id: i64,
+    ) -> Result<Customer, CustomerError> {
+        self.change_resources(caller, number, None, &[], |current, _| {
+            let mut next = bumped(current);
+            let list = field(&mut next);
+            let before = list.len();
+            list.retain(|x| x.id() != id);
+            if list.len() == before {
+                return Err(not_found("item"));
+            }
+            Ok(next)
+        })
+        .await
+    }
 
     pub async fn add_address(
         &self,
@@ -87,17 +183,14 @@ impl ProfileService {
         number: CustomerNumber,
         request: &PostalAddressRequest,
     ) -> Result<(Customer, i64), CustomerError> {
-        let id = new_id();
-        let customer = self
-            .change_resources(caller, number, None, &[], |current, now| {
-                at_most("postal addresses", current.postal_addresses.len(), MAX_ADDRESSES)?;
-                let address = PostalAddress::parse(request, id, now, now).map_err(CustomerError::Invalid)?;
-                let mut next = bumped(current);
-                next.postal_addresses.push(address);
-                Ok(next)
-            })
-            .await?;
-        Ok((customer, id))
+        self.add_item(
+            caller,
+            number,
+            |c| &mut c.postal_addresses,
+            ("postal addresses", MAX_ADDRESSES),
+            |_, id, now| PostalAddress::parse(request, id, now, now).map_err(CustomerError::Invalid),
+        )
+        .await
     }
 
     pub async fn replace_address(
@@ -108,21 +201,14 @@ impl ProfileService {
         request: &PostalAddressRequest,
         precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
-            let existing = current
-                .postal_addresses
-                .iter()
-                .find(|a| a.id == id)
-                .ok_or_else(|| not_found("address"))?;
-            let address =
-                PostalAddress::parse(request, id, existing.created_at, now).map_err(CustomerError::Invalid)?;
-            let mut next = bumped(current);
-            next.postal_addresses
-                .iter_mut()
-                .filter(|a| a.id == id)
-                .for_each(|a| *a = address.clone());
-            Ok(next)
-        })
+        self.replace_item(
+            caller,
+            number,
+            |c| &mut c.postal_addresses,
+            id,
+            precondition,
+            |existing, now| PostalAddress::parse(request, id, existing.created_at, now).map_err(CustomerError::Invalid),
+        )
         .await
     }
 
@@ -132,18 +218,8 @@ impl ProfileService {
         number: CustomerNumber,
         id: i64,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, None, &[], |current, _| {
-            if !current.postal_addresses.iter().any(|a| a.id == id) {
-                return Err(not_found("address"));
-            }
-            let mut next = bumped(current);
-            next.postal_addresses.retain(|a| a.id != id);
-            Ok(next)
-        })
-        .await
+        self.delete_item(caller, number, |c| &mut c.postal_addresses, id).await
     }
-
-    // ------------------------------------------------------------ ecards
 
     pub async fn add_ecard(
         &self,
@@ -151,22 +227,21 @@ impl ProfileService {
         number: CustomerNumber,
         request: &EcardOwnershipRequest,
     ) -> Result<(Customer, i64), CustomerError> {
-        let id = new_id();
-        let customer = self
-            .change_resources(caller, number, None, &[], |current, now| {
+        self.add_item(
+            caller,
+            number,
+            |c| &mut c.ecards,
+            ("ecards", MAX_ECARDS),
+            |current, id, now| {
                 if current.profile_type == ProfileType::Temporary {
                     return Err(CustomerError::InvalidState(format!(
                         "profile {number} is temporary: a temporary profile cannot have ecards"
                     )));
                 }
-                at_most("ecards", current.ecards.len(), MAX_ECARDS)?;
-                let ecard = Ecard::parse(request, id, now, now).map_err(CustomerError::Invalid)?;
-                let mut next = bumped(current);
-                next.ecards.push(ecard);
-                Ok(next)
-            })
-            .await?;
-        Ok((customer, id))
+                Ecard::parse(request, id, now, now).map_err(CustomerError::Invalid)
+            },
+        )
+        .await
     }
 
     pub async fn replace_ecard(
@@ -177,20 +252,14 @@ impl ProfileService {
         request: &EcardOwnershipRequest,
         precondition: Option<Precondition>,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, precondition.as_ref(), &[], |current, now| {
-            let existing = current
-                .ecards
-                .iter()
-                .find(|e| e.id == id)
-                .ok_or_else(|| not_found("ecard"))?;
-            let ecard = Ecard::parse(request, id, existing.created_at, now).map_err(CustomerError::Invalid)?;
-            let mut next = bumped(current);
-            next.ecards
-                .iter_mut()
-                .filter(|e| e.id == id)
-                .for_each(|e| *e = ecard.clone());
-            Ok(next)
-        })
+        self.replace_item(
+            caller,
+            number,
+            |c| &mut c.ecards,
+            id,
+            precondition,
+            |existing, now| Ecard::parse(request, id, existing.created_at, now).map_err(CustomerError::Invalid),
+        )
         .await
     }
 
@@ -200,18 +269,8 @@ impl ProfileService {
         number: CustomerNumber,
         id: i64,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, None, &[], |current, _| {
-            if !current.ecards.iter().any(|e| e.id == id) {
-                return Err(not_found("ecard"));
-            }
-            let mut next = bumped(current);
-            next.ecards.retain(|e| e.id != id);
-            Ok(next)
-        })
-        .await
+        self.delete_item(caller, number, |c| &mut c.ecards, id).await
     }
-
-    // ------------------------------------------------------------ notes
 
     pub async fn add_note(
         &self,
@@ -219,17 +278,14 @@ impl ProfileService {
         number: CustomerNumber,
         request: &NoteRequest,
     ) -> Result<(Customer, i64), CustomerError> {
-        let id = new_id();
-        let customer = self
-            .change_resources(caller, number, None, &[], |current, now| {
-                at_most("notes", current.notes.len(), MAX_NOTES)?;
-                let note = Note::parse(request, id, now).map_err(CustomerError::Invalid)?;
-                let mut next = bumped(current);
-                next.notes.push(note);
-                Ok(next)
-            })
-            .await?;
-        Ok((customer, id))
+        self.add_item(
+            caller,
+            number,
+            |c| &mut c.notes,
+            ("notes", MAX_NOTES),
+            |_, id, now| Note::parse(request, id, now).map_err(CustomerError::Invalid),
+        )
+        .await
     }
 
     pub async fn delete_note(
@@ -238,15 +294,7 @@ impl ProfileService {
         number: CustomerNumber,
         id: i64,
     ) -> Result<Customer, CustomerError> {
-        self.change_resources(caller, number, None, &[], |current, _| {
-            if !current.notes.iter().any(|n| n.id == id) {
-                return Err(not_found("note"));
-            }
-            let mut next = bumped(current);
-            next.notes.retain(|n| n.id != id);
-            Ok(next)
-        })
-        .await
+        self.delete_item(caller, number, |c| &mut c.notes, id).await
     }
 
     // ------------------------------------------------------------ customer accounts
