@@ -383,7 +383,7 @@ impl TemporaryUpdate {
 
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
         let f = self.fields.clone();
-        let mut next = current.clone();
+        let mut next = current.next_version(&self.changed_by, &self.changed_by_channel, now);
         next.first_name = f.first_name;
         next.surname = f.surname;
         next.email = f.email;
@@ -392,12 +392,6 @@ impl TemporaryUpdate {
         next.date_of_birth = f.date_of_birth;
         next.customer_account_id = f.customer_account_id;
         next.expiration_date = Some(f.expiration_date);
-        next.changed = ChangeStamp {
-            by: self.changed_by.clone(),
-            channel: self.changed_by_channel.clone(),
-            at: now,
-        };
-        next.version = current.version + 1;
         next
     }
 }
@@ -479,7 +473,7 @@ impl Conversion {
     /// The permanent profile: type S, no expiry, the given names; the email when given (else
     /// the one it had), the reference when given (else the one it had).
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
-        let mut next = current.clone();
+        let mut next = current.next_version(&self.changed_by, &self.changed_by_channel, now);
         next.profile_type = ProfileType::Standard;
         next.first_name = self.first_name.clone();
         next.surname = self.surname.clone();
@@ -491,12 +485,6 @@ impl Conversion {
             next.customer_ref = r.clone();
         }
         next.expiration_date = None;
-        next.changed = ChangeStamp {
-            by: self.changed_by.clone(),
-            channel: self.changed_by_channel.clone(),
-            at: now,
-        };
-        next.version = current.version + 1;
         next
     }
 }
@@ -557,17 +545,11 @@ impl Deactivation {
 
     /// Status D, the email moved to emailOld (freeing it for a new profile), deletion scheduled.
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
-        let mut next = current.clone();
+        let mut next = current.next_version(&self.changed_by, &self.changed_by_channel, now);
         next.status = Status::Deleted;
         next.email_old = current.email.as_ref().map(ToString::to_string);
         next.email = None;
         next.expiration_date = Some(self.expiration_date);
-        next.changed = ChangeStamp {
-            by: self.changed_by.clone(),
-            channel: self.changed_by_channel.clone(),
-            at: now,
-        };
-        next.version = current.version + 1;
         next
     }
 }
@@ -597,7 +579,7 @@ impl Restoration {
     /// Status A with its email back and no scheduled deletion. The expiry a permanent profile
     /// had before deactivation is not remembered: a restored profile does not expire.
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
-        let mut next = current.clone();
+        let mut next = current.next_version(&self.changed_by, &self.changed_by_channel, now);
         next.status = Status::Active;
         next.email = current
             .email_old
@@ -605,12 +587,6 @@ impl Restoration {
             .and_then(|e| EmailAddress::parse("email", e).ok());
         next.email_old = None;
         next.expiration_date = None;
-        next.changed = ChangeStamp {
-            by: self.changed_by.clone(),
-            channel: self.changed_by_channel.clone(),
-            at: now,
-        };
-        next.version = current.version + 1;
         next
     }
 }

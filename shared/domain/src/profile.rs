@@ -163,6 +163,18 @@ pub enum SearchKey {
 }
 
 impl Customer {
+    /// The next version of this profile, changed by `by` through `channel` at `at`.
+    pub fn next_version(&self, by: &Actor, channel: &Channel, at: DateTime<Utc>) -> Customer {
+        let mut next = self.clone();
+        next.changed = ChangeStamp {
+            by: by.clone(),
+            channel: channel.clone(),
+            at,
+        };
+        next.version = self.version + 1;
+        next
+    }
+
     /// Expired is gone: reads treat a profile past its expiration as absent, whether or not
     /// the database has deleted it yet.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
@@ -703,7 +715,7 @@ impl CustomerUpdate {
     /// The profile after the update. Identity, type, status, references and sign-in data stay.
     pub fn apply_to(&self, current: &Customer, now: DateTime<Utc>) -> Customer {
         let p = self.personal.clone();
-        let mut next = current.clone();
+        let mut next = current.next_version(&self.changed_by, &self.changed_by_channel, now);
         let email_changed = next.email.as_ref().map(EmailAddress::key) != p.email.as_ref().map(EmailAddress::key);
         next.first_name = p.first_name;
         next.surname = p.surname;
@@ -744,12 +756,6 @@ impl CustomerUpdate {
                 )
                 .collect();
         }
-        next.changed = ChangeStamp {
-            by: self.changed_by.clone(),
-            channel: self.changed_by_channel.clone(),
-            at: now,
-        };
-        next.version = current.version + 1;
         next
     }
 }
