@@ -182,17 +182,6 @@ impl Customer {
     }
 }
 
-fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) -> Option<&'a str> {
-    if value.is_none() {
-        problems.push(FieldError::new(
-            field,
-            ErrorCode::Required,
-            format!("{field} is required"),
-        ));
-    }
-    value
-}
-
 /// An expiration date that must lie in the future.
 fn future_instant(
     problems: &mut Problems,
@@ -200,7 +189,9 @@ fn future_instant(
     raw: Option<&str>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let at = required(problems, field, raw).and_then(|v| problems.take(parse_instant(field, v)))?;
+    let at = problems
+        .required(field, raw)
+        .and_then(|v| problems.take(parse_instant(field, v)))?;
     if at <= now {
         problems.push(
             FieldError::new(field, ErrorCode::NotAllowed, format!("{field} must be in the future"))
@@ -281,9 +272,11 @@ impl NewTemporaryCustomer {
             None => Some(caller),
             Some(raw) => problems.take(OrganisationId::parse("organisationId", raw)),
         };
-        let created_by = required(&mut problems, "createdBy", request.created_by.as_deref())
+        let created_by = problems
+            .required("createdBy", request.created_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("createdBy", v)));
-        let created_by_channel = required(&mut problems, "createdByChannel", request.created_by_channel.as_deref())
+        let created_by_channel = problems
+            .required("createdByChannel", request.created_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
         let fields = temporary_fields(
             &mut problems,
@@ -353,9 +346,11 @@ pub struct TemporaryUpdate {
 impl TemporaryUpdate {
     pub fn parse(request: &TemporaryCustomerPutRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
-        let changed_by = required(&mut problems, "changedBy", request.changed_by.as_deref())
+        let changed_by = problems
+            .required("changedBy", request.changed_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("changedBy", v)));
-        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
+        let changed_by_channel = problems
+            .required("changedByChannel", request.changed_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
         let fields = temporary_fields(
             &mut problems,
@@ -434,13 +429,17 @@ pub struct Conversion {
 impl Conversion {
     pub fn parse(request: &ConvertTemporaryCustomerRequest) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
-        let changed_by = required(&mut problems, "changedBy", request.changed_by.as_deref())
+        let changed_by = problems
+            .required("changedBy", request.changed_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("changedBy", v)));
-        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
+        let changed_by_channel = problems
+            .required("changedByChannel", request.changed_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
-        let first_name = required(&mut problems, "firstName", request.first_name.as_deref())
+        let first_name = problems
+            .required("firstName", request.first_name.as_deref())
             .and_then(|v| problems.take(PersonName::parse("firstName", v)));
-        let surname = required(&mut problems, "surname", request.surname.as_deref())
+        let surname = problems
+            .required("surname", request.surname.as_deref())
             .and_then(|v| problems.take(PersonName::parse("surname", v)));
         let email = problems.take_opt(request.email.as_deref().map(|v| EmailAddress::parse("email", v)));
         let password = problems.take_opt(request.password.as_deref().map(|v| Password::parse("password", v)));
@@ -512,8 +511,11 @@ pub struct RestoreCustomerRequest {
 }
 
 fn stamp(problems: &mut Problems, by: Option<&str>, channel: Option<&str>) -> (Option<Actor>, Option<Channel>) {
-    let by = required(problems, "changedBy", by).and_then(|v| problems.take(Actor::parse("changedBy", v)));
-    let channel = required(problems, "changedByChannel", channel)
+    let by = problems
+        .required("changedBy", by)
+        .and_then(|v| problems.take(Actor::parse("changedBy", v)));
+    let channel = problems
+        .required("changedByChannel", channel)
         .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
     (by, channel)
 }
@@ -650,7 +652,8 @@ impl Connection {
             "changedBy",
             request.changed_by.as_deref().unwrap_or(client_name),
         ));
-        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
+        let changed_by_channel = problems
+            .required("changedByChannel", request.changed_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
         match (problems.is_empty(), merged, changed_by, changed_by_channel) {
             (true, Some(merged), Some(changed_by), Some(changed_by_channel)) => Ok(Self {

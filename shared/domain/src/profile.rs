@@ -340,23 +340,14 @@ struct PersonalInput<'a> {
     postal_addresses: Option<&'a [crate::resources::PostalAddressRequest]>,
 }
 
-fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) -> Option<&'a str> {
-    if value.is_none() {
-        problems.push(FieldError::new(
-            field,
-            ErrorCode::Required,
-            format!("{field} is required"),
-        ));
-    }
-    value
-}
-
 impl PersonalFields {
     fn parse(input: PersonalInput<'_>, now: DateTime<Utc>, problems: &mut Problems) -> Option<Self> {
-        let first_name = required(problems, "firstName", input.first_name)
+        let first_name = problems
+            .required("firstName", input.first_name)
             .and_then(|v| problems.take(PersonName::parse("firstName", v)));
-        let surname =
-            required(problems, "surname", input.surname).and_then(|v| problems.take(PersonName::parse("surname", v)));
+        let surname = problems
+            .required("surname", input.surname)
+            .and_then(|v| problems.take(PersonName::parse("surname", v)));
         let email = problems.take_opt(input.email.map(|v| EmailAddress::parse("email", v)));
         let vipps_id = problems.take_opt(input.vipps_id.map(|v| VippsId::parse("vippsId", v)));
         let mobile = problems.take(MobileNumber::parse(
@@ -474,9 +465,11 @@ impl NewCustomer {
             }
             Some(raw) => problems.take(OrganisationId::parse("organisationId", raw)),
         };
-        let created_by = required(&mut problems, "createdBy", request.created_by.as_deref())
+        let created_by = problems
+            .required("createdBy", request.created_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("createdBy", v)));
-        let created_by_channel = required(&mut problems, "createdByChannel", request.created_by_channel.as_deref())
+        let created_by_channel = problems
+            .required("createdByChannel", request.created_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("createdByChannel", v)));
         let profile_type = problems
             .take_opt(
@@ -651,9 +644,11 @@ impl Clone for PersonalFields {
 impl CustomerUpdate {
     pub fn parse(request: &CustomerPutRequest, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::new();
-        let changed_by = required(&mut problems, "changedBy", request.changed_by.as_deref())
+        let changed_by = problems
+            .required("changedBy", request.changed_by.as_deref())
             .and_then(|v| problems.take(Actor::parse("changedBy", v)));
-        let changed_by_channel = required(&mut problems, "changedByChannel", request.changed_by_channel.as_deref())
+        let changed_by_channel = problems
+            .required("changedByChannel", request.changed_by_channel.as_deref())
             .and_then(|v| problems.take(Channel::parse("changedByChannel", v)));
         if let Some(status) = request.status.as_deref()
             && status.trim() != "A"

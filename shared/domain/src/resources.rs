@@ -23,17 +23,6 @@ pub fn new_id() -> i64 {
     rand::rng().random_range(1..(1i64 << 53))
 }
 
-fn required<'a>(problems: &mut Problems, field: &str, value: Option<&'a str>) -> Option<&'a str> {
-    if value.is_none() {
-        problems.push(FieldError::new(
-            field,
-            ErrorCode::Required,
-            format!("{field} is required"),
-        ));
-    }
-    value
-}
-
 fn bounded(problems: &mut Problems, field: &str, value: Option<&str>, max: usize) -> Option<String> {
     let v = value?.trim();
     if v.chars().count() > max {
@@ -133,8 +122,9 @@ impl PostalAddress {
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut p = Problems::new();
-        let town =
-            required(&mut p, "town", request.town.as_deref()).and_then(|t| bounded(&mut p, "town", Some(t), 100));
+        let town = p
+            .required("town", request.town.as_deref())
+            .and_then(|t| bounded(&mut p, "town", Some(t), 100));
         let country = match request.country_code.as_deref() {
             None => Some("NOR".to_string()),
             Some(c) => p.take(crate::values::Nationality::parse("countryCode", c).map(|n| n.to_string())),
@@ -371,7 +361,8 @@ impl Preference {
         version: u64,
     ) -> Result<Self, Vec<FieldError>> {
         let mut p = Problems::new();
-        let code = required(&mut p, "preferenceCode", request.preference_code.as_deref())
+        let code = p
+            .required("preferenceCode", request.preference_code.as_deref())
             .and_then(|c| bounded(&mut p, "preferenceCode", Some(c), 50));
         if code.as_deref() == Some("") {
             p.push(FieldError::new(
@@ -611,9 +602,12 @@ impl Ecard {
             }
             Some(n) => Some(n),
         };
-        let operator = required(&mut p, "ecardOperator", request.ecard_operator.as_deref())
+        let operator = p
+            .required("ecardOperator", request.ecard_operator.as_deref())
             .and_then(|o| bounded(&mut p, "ecardOperator", Some(o), 50));
-        let digits = required(&mut p, "ecardNumber16digits", request.ecard_number16digits.as_deref()).map(str::trim);
+        let digits = p
+            .required("ecardNumber16digits", request.ecard_number16digits.as_deref())
+            .map(str::trim);
         if let Some(d) = digits
             && !(d.len() == 16 && d.chars().all(|c| c.is_ascii_digit()))
         {
@@ -735,12 +729,14 @@ pub struct NoteResponse {
 impl Note {
     pub fn parse(request: &NoteRequest, id: i64, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut p = Problems::new();
-        let text =
-            required(&mut p, "text", request.text.as_deref()).and_then(|t| bounded(&mut p, "text", Some(t), 2000));
+        let text = p
+            .required("text", request.text.as_deref())
+            .and_then(|t| bounded(&mut p, "text", Some(t), 2000));
         if text.as_deref() == Some("") {
             p.push(FieldError::new("text", ErrorCode::Required, "text must not be blank"));
         }
-        let by = required(&mut p, "createdBy", request.created_by.as_deref())
+        let by = p
+            .required("createdBy", request.created_by.as_deref())
             .and_then(|b| p.take(Actor::parse("createdBy", b)));
         match (p.is_empty(), text, by) {
             (true, Some(text), Some(created_by)) => Ok(Self {

@@ -111,6 +111,18 @@ impl Problems {
         self.errors.push(error);
     }
 
+    /// Passes a given value on; records "is required" when it is absent.
+    pub fn required<'a>(&mut self, field: &str, value: Option<&'a str>) -> Option<&'a str> {
+        if value.is_none() {
+            self.push(FieldError::new(
+                field,
+                ErrorCode::Required,
+                format!("{field} is required"),
+            ));
+        }
+        value
+    }
+
     /// Keeps the value when it parsed, records the error when it did not.
     pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
         match result {
