@@ -151,7 +151,10 @@ pub async fn ensure_test_table(client: &aws_sdk_dynamodb::Client) {
 pub async fn ensure_table(client: &aws_sdk_dynamodb::Client, name: &str, ttl: bool) {
     for _ in 0..5 {
         match customers_dynamodb::table::ensure_table_with_ttl(client, name, ttl).await {
-            Ok(()) => return,
+            Ok(()) => {
+                start_customer_numbers_high(client, name).await;
+                return;
+            }
             Err(e) if e.contains("ResourceInUse") || e.contains("preexisting") => {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
@@ -160,6 +163,30 @@ pub async fn ensure_table(client: &aws_sdk_dynamodb::Client, name: &str, ttl: bo
                 crate::dynamodb_endpoint()
             ),
         }
+    }
+}
+
+/// Test customer numbers start at 10^9, so that a number in an answer cannot be mistaken for
+/// a status, an error code or a count (see `transcript`).
+async fn start_customer_numbers_high(client: &aws_sdk_dynamodb::Client, table: &str) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let result = client
+        .update_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S("COUNTER#CUSTOMER_NUMBER".into()))
+        .key("sk", AttributeValue::S("COUNTER".into()))
+        .update_expression("SET #next = :start")
+        .condition_expression("attribute_not_exists(#next) OR #next < :start")
+        .expression_attribute_names("#next", "next")
+        .expression_attribute_values(":start", AttributeValue::N("1000000000".into()))
+        .send()
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_conditional_check_failed_exception()) => {}
+        Err(e) => panic!("starting the customer numbers of {table}: {e}"),
     }
 }
 

@@ -5,7 +5,9 @@ pub mod app;
 pub mod issuer;
 pub mod openapi;
 pub mod poller;
+pub mod storage;
 pub mod template;
+pub mod transcript;
 
 /// DynamoDB Local as the test command starts it (override with `DYNAMODB_ENDPOINT`).
 pub fn dynamodb_endpoint() -> String {
