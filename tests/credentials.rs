@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use customers_tests::app::{TestApp, TestResponse, email};
+use customers_tests::checks::{Snapshot, assert_error, assert_refused};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -43,10 +44,14 @@ async fn a_correct_password_signs_in_and_records_where_from() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["customerNumber"], n);
     assert_eq!(r.body["lastSignInFrom"], "app");
-    assert!(r.body["lastSignInAt"].as_str().is_some());
+    let signed_in_at = r.body["lastSignInAt"].as_str().unwrap_or("");
+    assert!(chrono::DateTime::parse_from_rfc3339(signed_in_at).is_ok(), "{}", r.text);
     assert!(!r.text.contains("abcD123") && !r.text.contains("argon2"));
     let stored = app.get(&format!("/profiles/{n}")).await;
-    assert_eq!(stored.body["lastSignInAt"], r.body["lastSignInAt"]);
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.text);
+    assert_eq!(stored.body["lastSignInAt"], signed_in_at);
+    assert_eq!(stored.body["lastSignInFrom"], "app");
+    assert_eq!(stored.header("etag"), r.header("etag"));
 }
 
 #[tokio::test]
@@ -54,18 +59,19 @@ async fn every_failure_answers_alike() {
     let app = TestApp::profiles().await;
     let (_, address) = member(&app, Some("abcD123")).await;
     let wrong = verify(&app, &address, "abcD124").await;
-    assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.text);
-    assert_eq!(wrong.error_code(), 710);
+    assert_error(&wrong, StatusCode::FORBIDDEN, 710, "a wrong password");
     let unknown = verify(&app, &email("nobody"), "abcD123").await;
     let (_, no_password) = member(&app, None).await;
     let passwordless = verify(&app, &no_password, "abcD123").await;
     let (d, deactivated_address) = member(&app, Some("abcD123")).await;
     let expires = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
-    app.post(
-        &format!("/profiles/{d}/deactivate"),
-        json!({"expirationDate": expires, "changedBy": "s", "changedByChannel": "c"}),
-    )
-    .await;
+    let deactivation = app
+        .post(
+            &format!("/profiles/{d}/deactivate"),
+            json!({"expirationDate": expires, "changedBy": "s", "changedByChannel": "c"}),
+        )
+        .await;
+    assert_eq!(deactivation.status, StatusCode::OK, "{}", deactivation.text);
     let deactivated = verify(&app, &deactivated_address, "abcD123").await;
     let temp_address = email("temp");
     let t = app
@@ -74,7 +80,7 @@ async fn every_failure_answers_alike() {
             json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": expires, "email": temp_address}),
         )
         .await;
-    assert_eq!(t.status, StatusCode::CREATED);
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
     let temporary = verify(&app, &temp_address, "abcD123").await;
     let shape = failure_shape(&wrong);
     for (why, r) in [
@@ -97,48 +103,61 @@ async fn repeated_failures_are_throttled_for_known_and_unknown_emails_alike() {
     for target in [&address, &ghost] {
         for i in 0..5 {
             let r = verify(&app, target, "wrongPass1").await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "attempt {i}: {}", r.text);
+            assert_error(&r, StatusCode::FORBIDDEN, 710, &format!("attempt {i}"));
         }
         let blocked = verify(&app, target, "abcD123").await;
-        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "{}", blocked.text);
-        assert_eq!(blocked.error_code(), 729);
+        assert_error(&blocked, StatusCode::TOO_MANY_REQUESTS, 729, "the sixth attempt");
         let retry: i64 = blocked.header("retry-after").and_then(|v| v.parse().ok()).unwrap_or(0);
         assert!((1..=15 * 60).contains(&retry), "{retry}");
     }
     // Another email of the organisation is not affected.
-    let (_, other) = member(&app, Some("abcD123")).await;
-    assert_eq!(verify(&app, &other, "abcD123").await.status, StatusCode::OK);
+    let (other_number, other) = member(&app, Some("abcD123")).await;
+    let r = verify(&app, &other, "abcD123").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["customerNumber"], other_number);
 }
 
 #[tokio::test]
 async fn a_success_clears_earlier_failures() {
     let app = TestApp::profiles().await;
-    let (_, address) = member(&app, Some("abcD123")).await;
-    for _ in 0..4 {
-        verify(&app, &address, "wrongPass1").await;
+    let (n, address) = member(&app, Some("abcD123")).await;
+    for round in 0..2 {
+        for i in 0..4 {
+            let r = verify(&app, &address, "wrongPass1").await;
+            assert_error(&r, StatusCode::FORBIDDEN, 710, &format!("round {round}, attempt {i}"));
+        }
+        let r = verify(&app, &address, "abcD123").await;
+        assert_eq!(r.status, StatusCode::OK, "round {round}: {}", r.text);
+        assert_eq!(r.body["customerNumber"], n);
     }
-    assert_eq!(verify(&app, &address, "abcD123").await.status, StatusCode::OK);
-    for _ in 0..4 {
-        assert_eq!(verify(&app, &address, "wrongPass1").await.status, StatusCode::FORBIDDEN);
-    }
-    assert_eq!(verify(&app, &address, "abcD123").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn passwords_are_set_changed_and_generated() {
     let app = TestApp::profiles().await;
     let (n, address) = member(&app, Some("abcD123")).await;
+    let profile = format!("/profiles/{n}");
+    let before = Snapshot::take(&app, &profile).await;
     let bad = app
         .post(
             &format!("/profiles/{n}/change-password"),
             json!({"oldPassword": "nope123", "newPassword": "newPass99"}),
         )
         .await;
-    assert_eq!(bad.status, StatusCode::FORBIDDEN, "{}", bad.text);
-    assert_eq!(
-        verify(&app, &address, "newPass99").await.status,
+    assert_refused(
+        &app,
+        &bad,
         StatusCode::FORBIDDEN,
-        "unchanged"
+        710,
+        &[&before],
+        "a wrong old password",
+    )
+    .await;
+    assert_error(
+        &verify(&app, &address, "newPass99").await,
+        StatusCode::FORBIDDEN,
+        710,
+        "the new password was not set",
     );
     let ok = app
         .post(
@@ -147,24 +166,38 @@ async fn passwords_are_set_changed_and_generated() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
-    assert_eq!(verify(&app, &address, "abcD123").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ok.text, "");
+    assert_error(
+        &verify(&app, &address, "abcD123").await,
+        StatusCode::FORBIDDEN,
+        710,
+        "the old password",
+    );
     assert_eq!(verify(&app, &address, "newPass99").await.status, StatusCode::OK);
 
     let set = app
         .put(&format!("/profiles/{n}/password"), json!({"newPassword": "adminSet1"}))
         .await;
     assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+    assert_eq!(set.text, "");
     assert_eq!(verify(&app, &address, "adminSet1").await.status, StatusCode::OK);
-    for body in [
-        json!({}),
-        json!({"newPassword": "   "}),
-        json!({"newPassword": "x".repeat(129)}),
+    let before = Snapshot::take(&app, &profile).await;
+    for (body, code) in [
+        (json!({}), 601),
+        (json!({"newPassword": "   "}), 601),
+        (json!({"newPassword": "x".repeat(129)}), 602),
     ] {
-        assert_eq!(
-            app.put(&format!("/profiles/{n}/password"), body).await.status,
-            StatusCode::BAD_REQUEST
-        );
+        let r = app.put(&format!("/profiles/{n}/password"), body.clone()).await;
+        assert_refused(&app, &r, StatusCode::BAD_REQUEST, code, &[&before], &body.to_string()).await;
+        assert_eq!(r.body["errors"][0]["field"], "newPassword", "{}", r.text);
     }
+    let r = verify(&app, &address, "adminSet1").await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the refused sets left the password: {}",
+        r.text
+    );
 
     let generated = app.post("/profiles/generate-password", json!({"email": address})).await;
     assert_eq!(generated.status, StatusCode::OK, "{}", generated.text);
@@ -173,18 +206,32 @@ async fn passwords_are_set_changed_and_generated() {
     assert_eq!(password.len(), 16);
     let signed_in = verify(&app, &address, &password).await;
     assert_eq!(signed_in.status, StatusCode::OK, "the generated password verifies");
-    assert_eq!(verify(&app, &address, "adminSet1").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.post("/profiles/generate-password", json!({"email": email("nobody")}))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
+    assert_eq!(signed_in.body["customerNumber"], n);
+    assert_error(
+        &verify(&app, &address, "adminSet1").await,
+        StatusCode::FORBIDDEN,
+        710,
+        "the password before the generated one",
     );
+    assert_error(
+        &app.post("/profiles/generate-password", json!({"email": email("nobody")}))
+            .await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an unknown email",
+    );
+    let before = Snapshot::take(&app, &profile).await;
     let other_org = json!({"email": address, "organisationId": app.org + 1});
-    assert_eq!(
-        app.post("/profiles/generate-password", other_org).await.status,
-        StatusCode::FORBIDDEN
-    );
+    let r = app.post("/profiles/generate-password", other_org).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::FORBIDDEN,
+        630,
+        &[&before],
+        "another organisation in the body",
+    )
+    .await;
     // Another organisation cannot touch the profile.
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     let foreign = app
@@ -195,7 +242,28 @@ async fn passwords_are_set_changed_and_generated() {
             &[("authorization", &token)],
         )
         .await;
-    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_refused(
+        &app,
+        &foreign,
+        StatusCode::NOT_FOUND,
+        704,
+        &[&before],
+        "another organisation",
+    )
+    .await;
+    assert_error(
+        &verify(&app, &address, "hijack123").await,
+        StatusCode::FORBIDDEN,
+        710,
+        "the foreign password was not set",
+    );
+    let r = verify(&app, &address, &password).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the generated password still verifies: {}",
+        r.text
+    );
 }
 
 /// A `MakeWriter` that keeps every log line in memory.
@@ -228,35 +296,45 @@ async fn no_password_or_hash_reaches_a_log_line() {
     let subscriber = tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
-        .with_env_filter(customers_http::telemetry::default_filter())
+        .with_env_filter(customers_telemetry::default_filter())
         .with_writer(captured.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::profiles().await;
     let (n, address) = member(&app, Some("firstSecret1")).await;
-    verify(&app, &address, "firstSecret1").await;
-    verify(&app, &address, "wrongSecret2").await;
-    app.post(
-        &format!("/profiles/{n}/change-password"),
-        json!({"oldPassword": "firstSecret1", "newPassword": "secondSecret3"}),
-    )
-    .await;
-    app.put(
-        &format!("/profiles/{n}/password"),
-        json!({"newPassword": "thirdSecret4"}),
-    )
-    .await;
+    assert_eq!(verify(&app, &address, "firstSecret1").await.status, StatusCode::OK);
+    assert_error(
+        &verify(&app, &address, "wrongSecret2").await,
+        StatusCode::FORBIDDEN,
+        710,
+        "a wrong password",
+    );
+    let changed = app
+        .post(
+            &format!("/profiles/{n}/change-password"),
+            json!({"oldPassword": "firstSecret1", "newPassword": "secondSecret3"}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+    let set = app
+        .put(
+            &format!("/profiles/{n}/password"),
+            json!({"newPassword": "thirdSecret4"}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
     let generated = app.post("/profiles/generate-password", json!({"email": address})).await;
+    assert_eq!(generated.status, StatusCode::OK, "{}", generated.text);
     let generated = generated.body["generatedPassword"].as_str().unwrap_or("").to_string();
     assert_eq!(generated.len(), 16);
-    verify(&app, &address, &generated).await;
+    assert_eq!(verify(&app, &address, &generated).await.status, StatusCode::OK);
     let bad_json = app
         .post(
             "/profiles/verify-credentials",
             json!({"email": address, "password": 12345678}),
         )
         .await;
-    assert_eq!(bad_json.status, StatusCode::BAD_REQUEST);
+    assert_error(&bad_json, StatusCode::BAD_REQUEST, 606, "a password that is a number");
 
     let logs = String::from_utf8_lossy(&captured.0.lock().map(|v| v.clone()).unwrap_or_default()).to_string();
     assert!(

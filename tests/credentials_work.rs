@@ -2,7 +2,7 @@
 //! Counted, not timed (times belong to the benchmark); alone in its test binary so no other
 //! test's verifications are counted.
 
-use customers_domain::password::verifications_performed;
+use customers_domain::credentials::verifications_performed;
 use customers_tests::app::{TestApp, email};
 use serde_json::json;
 

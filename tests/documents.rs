@@ -1,11 +1,33 @@
-//! The documents kept beside the code stay in step with it: the OpenAPI description and the
-//! local router of `cargo lambda watch`.
+//! The documents kept beside the code stay in step with it: the OpenAPI description, the local
+//! router of `cargo lambda watch`, and the deploy template.
 
 use axum::http::StatusCode;
 use customers_tests::app::TestApp;
+use customers_tests::template::{self, Route};
+use serde_json::json;
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `[workspace.metadata.lambda.watch.router]` table of the workspace manifest: path → function.
+fn watch_router() -> Vec<(String, String)> {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap_or_default();
+    let section = manifest
+        .split("[workspace.metadata.lambda.watch.router]")
+        .nth(1)
+        .unwrap_or("");
+    section
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| {
+            let (path, function) = l.split_once('=')?;
+            Some((
+                path.trim().trim_matches('"').to_string(),
+                function.trim().trim_matches('"').to_string(),
+            ))
+        })
+        .collect()
 }
 
 #[test]
@@ -54,26 +76,21 @@ fn the_committed_openapi_document_is_the_generated_one() {
 /// Every path the local router sends to a function is a path that function serves.
 #[tokio::test]
 async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
-    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap_or_default();
-    let section = manifest
-        .split("[workspace.metadata.lambda.watch.router]")
-        .nth(1)
-        .unwrap_or("");
-    let routes: Vec<(String, String)> = section
-        .lines()
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .filter_map(|l| {
-            let (path, function) = l.split_once('=')?;
-            Some((
-                path.trim().trim_matches('"').to_string(),
-                function.trim().trim_matches('"').to_string(),
-            ))
-        })
-        .collect();
-    assert!(routes.len() >= 6, "router section not found: {routes:?}");
+    let routes = watch_router();
     let app = TestApp::profiles().await;
     let doc = customers_tests::openapi::document();
-    let mut served = 0;
+    // Exactly the documented paths are routed, each once, and `/profiles/` beside `/profiles`.
+    let mut routed: Vec<&str> = routes.iter().map(|(p, _)| p.as_str()).collect();
+    routed.sort_unstable();
+    let mut expected: Vec<&str> = doc
+        .paths
+        .paths
+        .keys()
+        .map(String::as_str)
+        .chain(["/profiles/"])
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(routed, expected, "the router section: {routes:?}");
     for (path, function) in &routes {
         let expected = if path.starts_with("/profiles/temporary") {
             "temporary-profiles"
@@ -95,6 +112,9 @@ async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
             .replace("{ecardId}", "1")
             .replace("{noteId}", "1")
             .replace("{preferenceId}", "1");
+        let item = doc.paths.paths.get(path.trim_end_matches('/'));
+        let mut served = Vec::new();
+        let mut documented_methods = Vec::new();
         for method in [
             axum::http::Method::GET,
             axum::http::Method::POST,
@@ -109,50 +129,367 @@ async fn the_watch_router_routes_only_to_paths_the_functions_serve() {
                 !unknown,
                 "{method} {path} is routed locally but the function has no such path"
             );
-            served += usize::from(r.status != StatusCode::METHOD_NOT_ALLOWED);
+            if r.status != StatusCode::METHOD_NOT_ALLOWED {
+                served.push(method.clone());
+            }
+            let operation = item.and_then(|i| match method {
+                axum::http::Method::GET => i.get.as_ref(),
+                axum::http::Method::POST => i.post.as_ref(),
+                axum::http::Method::PUT => i.put.as_ref(),
+                axum::http::Method::DELETE => i.delete.as_ref(),
+                _ => i.patch.as_ref(),
+            });
+            if operation.is_some() {
+                documented_methods.push(method);
+            }
         }
+        assert!(!served.is_empty(), "{path} serves no method");
+        assert_eq!(
+            served, documented_methods,
+            "{path}: the methods served are the documented ones"
+        );
         let documented = doc.paths.paths.contains_key(path.trim_end_matches('/')) || path == "/profiles/";
         assert!(documented, "{path} is routed but not documented");
     }
-    assert!(served >= routes.len(), "every routed path serves at least one method");
 }
 
+const FUNCTIONS: [&str; 6] = [
+    "change-events",
+    "credentials",
+    "customer-accounts",
+    "preferences",
+    "profiles",
+    "temporary-profiles",
+];
+
+/// The table `local-stack create-table` and the tests create is read from the deploy template, so
+/// the two have the same keys, stream and TTL; the store writes `pk`, `sk` and `expiresAt`.
 #[test]
-fn the_deploy_template_carries_the_one_table_definition() {
-    let rendered = customers_tests::template::rendered().unwrap_or_else(|e| panic!("{e}"));
-    let t: serde_json::Value = serde_json::from_str(&rendered).unwrap_or_default();
-    let table = &t["Resources"]["CustomersTable"]["Properties"];
-    assert_eq!(table["TimeToLiveSpecification"]["AttributeName"], "expiresAt");
-    assert_eq!(table["StreamSpecification"]["StreamViewType"], "NEW_AND_OLD_IMAGES");
-    assert_eq!(table["KeySchema"][0]["AttributeName"], "pk");
-    let def: serde_json::Value = serde_json::from_str(customers_dynamodb::table::DEFINITION).unwrap_or_default();
-    assert_eq!(table, &def);
-    assert!(!rendered.contains("__FROM_TABLE_JSON__"));
+fn the_local_table_is_the_deploy_templates_table() {
+    let local = customers_dynamodb::table::definition().unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<(&str, &str)> = local
+        .key_schema
+        .iter()
+        .map(|k| (k.attribute_name.as_str(), k.key_type.as_str()))
+        .collect();
+    assert_eq!(keys, [("pk", "HASH"), ("sk", "RANGE")]);
+    let attributes: Vec<(&str, &str)> = local
+        .attribute_definitions
+        .iter()
+        .map(|a| (a.attribute_name.as_str(), a.attribute_type.as_str()))
+        .collect();
+    assert_eq!(attributes, [("pk", "S"), ("sk", "S")]);
+    assert_eq!(local.billing_mode, "PAY_PER_REQUEST");
+    assert_eq!(
+        local.stream_specification.as_ref().map(|s| s.stream_view_type.as_str()),
+        Some("NEW_AND_OLD_IMAGES")
+    );
+    assert_eq!(
+        local
+            .time_to_live_specification
+            .as_ref()
+            .map(|t| (t.attribute_name.as_str(), t.enabled)),
+        Some(("expiresAt", true))
+    );
+
+    // What only the deployed table has: it survives the stack, a mistaken delete and a bad write.
+    let t = template::template();
+    let table = &t["Resources"]["CustomersTable"];
+    let properties = &table["Properties"];
+    assert_eq!(table["DeletionPolicy"], "Retain");
+    assert_eq!(table["UpdateReplacePolicy"], "Retain");
+    assert_eq!(properties["DeletionProtectionEnabled"], true);
+    assert_eq!(
+        properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    assert_eq!(properties["SSESpecification"]["SSEEnabled"], true);
+    assert!(
+        properties.get("GlobalSecondaryIndexes").is_none(),
+        "every read is on the primary key"
+    );
     // The architecture is a deploy-time choice.
     assert_eq!(
         t["Parameters"]["Architecture"]["AllowedValues"],
-        serde_json::json!(["x86_64", "arm64"])
+        json!(["x86_64", "arm64"])
     );
+}
+
+/// Every operation the functions document has its own route at the gateway, behind the JWT
+/// authorizer, to the function that serves it (the one the local router names too). Nothing else
+/// is routed: an unknown path or method is refused before any function starts.
+#[test]
+fn the_gateway_routes_exactly_the_documented_operations_to_their_functions() {
+    let t = template::template();
+    let routes = template::routes(&t);
+    let doc: serde_json::Value = serde_json::from_str(&customers_tests::openapi::rendered()).unwrap_or_default();
+    let mut documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(method, _)| ["get", "put", "post", "delete", "patch"].contains(&method.as_str()))
+                .map(move |(method, _)| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    documented.sort();
+    let mut routed: Vec<(String, String)> = routes.iter().map(|r| (r.method.clone(), r.path.clone())).collect();
+    routed.sort();
+    assert!(documented.len() >= 40, "operations not found: {documented:?}");
+    assert_eq!(routed, documented);
+
+    let router = watch_router();
+    for Route {
+        method,
+        path,
+        function,
+        authorization,
+        authorizer,
+        ..
+    } in &routes
+    {
+        assert_eq!(authorization, "JWT", "{method} {path}");
+        assert_eq!(authorizer.as_deref(), Some("HttpApiAuthorizer"), "{method} {path}");
+        let local = router.iter().find(|(p, _)| p == path).map(|(_, f)| f);
+        assert_eq!(
+            local,
+            Some(function),
+            "{method} {path} is served by another function locally"
+        );
+    }
+    let authorizer = &t["Resources"]["HttpApiAuthorizer"]["Properties"];
+    assert_eq!(authorizer["AuthorizerType"], "JWT");
+    assert_eq!(authorizer["IdentitySource"], json!(["$request.header.Authorization"]));
+    assert_eq!(authorizer["JwtConfiguration"]["Issuer"], json!({ "Ref": "JwtIssuer" }));
+    assert_eq!(
+        authorizer["JwtConfiguration"]["Audience"],
+        json!([{ "Ref": "JwtAudience" }])
+    );
+}
+
+/// Each role grants the table actions in one statement on the table alone (a transaction is
+/// authorised by the item actions it contains, and none reads the whole table), and beyond that
+/// only its own log group and, for change-events, the stream, its stage's topics and its queue.
+#[test]
+fn each_function_may_touch_only_its_own_resources() {
+    let t = template::template();
+    let mut functions = template::functions(&t);
+    functions.sort();
+    assert_eq!(functions, FUNCTIONS);
+    for f in FUNCTIONS {
+        assert_eq!(
+            template::table_statements(&t, f).len(),
+            1,
+            "{f}: one statement on the table"
+        );
+        let actions = template::table_actions(&t, f);
+        assert!(actions.iter().any(|a| a == "dynamodb:GetItem"), "{f}: {actions:?}");
+        for a in &actions {
+            let item_action = a.starts_with("dynamodb:") && (a.ends_with("Item") || a == "dynamodb:Query");
+            assert!(item_action, "{f}: {a} is not an item action");
+        }
+        let statements = template::role_statements(&t, f);
+        for s in &statements {
+            assert_eq!(s["Effect"], "Allow", "{f}");
+            assert_ne!(s["Resource"], "*", "{f}: a statement on every resource");
+            let actions = s["Action"].as_array().cloned().unwrap_or_default();
+            assert!(
+                actions.iter().all(|a| a.as_str().is_some_and(|a| !a.contains('*'))),
+                "{f}: {s}"
+            );
+        }
+        let grants = |service: &str| {
+            statements.iter().any(|s| {
+                s["Action"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|a| a.as_str().is_some_and(|a| a.starts_with(service)))
+            })
+        };
+        assert_eq!(grants("sns:"), f == "change-events", "{f}: SNS");
+        assert_eq!(grants("sqs:"), f == "change-events", "{f}: SQS");
+    }
+    let topics = template::role_statements(&t, "change-events")
+        .into_iter()
+        .find(|s| {
+            s["Action"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!("sns:Publish")))
+        })
+        .map(|s| s["Resource"].clone());
+    assert_eq!(
+        topics,
+        Some(
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:customer-changed-${Stage}-*" })
+        )
+    );
+}
+
+/// Every function gets the settings its code reads, is traced, logs into a log group of the
+/// template (so that retention applies) and has alarms on its errors and throttles. An HTTP
+/// function's timeout is below the gateway's, so the function's own deadline answers first.
+#[test]
+fn every_function_is_configured_traced_logged_and_alarmed() {
+    let t = template::template();
+    let resources = t["Resources"].as_object().cloned().unwrap_or_default();
+    for f in FUNCTIONS {
+        let id = template::function_resource(&t, f).unwrap_or_else(|| panic!("{f} is not deployed"));
+        let p = &t["Resources"][&id]["Properties"];
+        assert_eq!(p["Runtime"], "provided.al2023", "{f}");
+        assert_eq!(p["Handler"], "bootstrap", "{f}");
+        assert_eq!(p["Architectures"], json!([{ "Ref": "Architecture" }]), "{f}");
+        assert_eq!(p["TracingConfig"]["Mode"], "Active", "{f}");
+        let needed: &[&str] = if f == "change-events" {
+            &["TABLE_NAME", "STAGE", "FAILURE_QUEUE_URL"]
+        } else {
+            &["TABLE_NAME", "STAGE", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URL"]
+        };
+        for variable in needed {
+            assert!(p["Environment"]["Variables"].get(variable).is_some(), "{f}: {variable}");
+        }
+        assert_eq!(p["FunctionName"]["Fn::Sub"], format!("customers-{f}-${{Stage}}"));
+        let log = p["LoggingConfig"]["LogGroup"]["Ref"].as_str().unwrap_or_default();
+        let log = &t["Resources"][log];
+        assert_eq!(log["Type"], "AWS::Logs::LogGroup", "{f}");
+        assert_eq!(
+            log["Properties"]["LogGroupName"]["Fn::Sub"],
+            format!("/aws/lambda/customers-{f}-${{Stage}}")
+        );
+        assert_eq!(
+            log["Properties"]["RetentionInDays"],
+            json!({ "Ref": "LogRetentionDays" })
+        );
+        for metric in ["Errors", "Throttles"] {
+            let alarmed = resources.values().any(|r| {
+                r["Type"] == "AWS::CloudWatch::Alarm"
+                    && r["Properties"]["MetricName"] == metric
+                    && r["Properties"]["Dimensions"] == json!([{ "Name": "FunctionName", "Value": { "Ref": id } }])
+            });
+            assert!(alarmed, "{f}: no alarm on {metric}");
+        }
+        if f != "change-events" {
+            let integration = resources
+                .values()
+                .find(|r| {
+                    r["Type"] == "AWS::ApiGatewayV2::Integration"
+                        && r["Properties"]["IntegrationUri"]["Fn::GetAtt"] == json!([id, "Arn"])
+                })
+                .unwrap_or_else(|| panic!("{f} has no integration"));
+            let gateway_ms = integration["Properties"]["TimeoutInMillis"].as_i64().unwrap_or(30_000);
+            let function_ms = p["Timeout"].as_i64().unwrap_or(3) * 1000;
+            assert!(
+                function_ms < gateway_ms,
+                "{f}: {function_ms} ms against the gateway's {gateway_ms}"
+            );
+        }
+    }
+}
+
+/// The routes of the credentials function (each hashes a password with Argon2id) get a tighter
+/// throttle than the stage's default; the access log names the route, never the raw path (which
+/// may carry a customer number) or a header.
+#[test]
+fn password_routes_are_throttled_tighter_and_access_logs_name_only_the_route() {
+    let t = template::template();
+    let stage = &t["Resources"]["HttpApiStage"];
+    let settings = stage["Properties"]["RouteSettings"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut throttled: Vec<&String> = settings.keys().collect();
+    throttled.sort();
+    let credentials: Vec<Route> = template::routes(&t)
+        .into_iter()
+        .filter(|r| r.function == "credentials")
+        .collect();
+    let mut expected: Vec<String> = credentials.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    expected.sort();
+    assert_eq!(throttled, expected.iter().collect::<Vec<_>>());
+    let default_rate = t["Parameters"]["ThrottlingRateLimit"]["Default"]
+        .as_f64()
+        .unwrap_or(0.0);
+    let default_burst = t["Parameters"]["ThrottlingBurstLimit"]["Default"]
+        .as_f64()
+        .unwrap_or(0.0);
+    for (route, s) in &settings {
+        assert!(
+            s["ThrottlingRateLimit"]
+                .as_f64()
+                .is_some_and(|r| r > 0.0 && r < default_rate),
+            "{route}"
+        );
+        assert!(
+            s["ThrottlingBurstLimit"]
+                .as_f64()
+                .is_some_and(|b| b > 0.0 && b < default_burst),
+            "{route}"
+        );
+    }
+    // The stage names those routes, so it is created after them.
+    let mut depends: Vec<&str> = stage["DependsOn"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+        .collect();
+    depends.sort_unstable();
+    let mut ids: Vec<&str> = credentials.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(depends, ids);
+    assert_eq!(
+        stage["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"],
+        json!({ "Ref": "ThrottlingRateLimit" })
+    );
+
+    let format: serde_json::Value = stage["Properties"]["AccessLogSettings"]["Format"]
+        .as_str()
+        .and_then(|f| serde_json::from_str(f).ok())
+        .unwrap_or_default();
+    let values: Vec<&str> = format
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, v)| v.as_str())
+        .collect();
+    assert!(values.contains(&"$context.routeKey"), "{format}");
+    for v in values {
+        let lower = v.to_lowercase();
+        assert!(
+            !lower.contains("path") && !lower.contains("header") && !lower.contains("querystring"),
+            "{v}"
+        );
+    }
 }
 
 #[test]
 fn the_stream_feeds_change_events_with_partial_batch_failures_and_a_failure_queue() {
-    let rendered = customers_tests::template::rendered().unwrap_or_else(|e| panic!("{e}"));
-    let t: serde_json::Value = serde_json::from_str(&rendered).unwrap_or_default();
+    let t = template::template();
     let mapping = &t["Resources"]["ChangeEventsSource"]["Properties"];
-    assert_eq!(
-        mapping["FunctionResponseTypes"],
-        serde_json::json!(["ReportBatchItemFailures"])
-    );
+    assert_eq!(mapping["FunctionResponseTypes"], json!(["ReportBatchItemFailures"]));
     assert_eq!(mapping["BisectBatchOnFunctionError"], true);
     assert!(
         mapping["MaximumRetryAttempts"]
             .as_i64()
             .is_some_and(|n| n > 0 && n <= 100)
     );
-    assert!(mapping["DestinationConfig"]["OnFailure"]["Destination"].is_object());
+    assert_eq!(
+        mapping["DestinationConfig"]["OnFailure"]["Destination"],
+        json!({ "Fn::GetAtt": ["ChangeEventsFailureQueue", "Arn"] })
+    );
     assert_eq!(
         mapping["EventSourceArn"]["Fn::GetAtt"],
-        serde_json::json!(["CustomersTable", "StreamArn"])
+        json!(["CustomersTable", "StreamArn"])
+    );
+    // change-events sends undecodable records to the same queue itself.
+    let function = template::function_resource(&t, "change-events").unwrap_or_default();
+    assert_eq!(mapping["FunctionName"], json!({ "Ref": function }));
+    assert_eq!(
+        t["Resources"][&function]["Properties"]["Environment"]["Variables"]["FAILURE_QUEUE_URL"],
+        json!({ "Ref": "ChangeEventsFailureQueue" })
     );
 }

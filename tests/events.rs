@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
+use customers_contract::events::CustomerChangedEvent;
 use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
 use customers_domain::values::OrganisationId;
 use customers_sns::SnsPublisher;
@@ -72,7 +73,7 @@ async fn subscribed_queue(
 }
 
 /// Everything the queue holds now, in arrival order.
-async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChanged> {
+async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChangedEvent> {
     drain_raw(sqs, url)
         .await
         .into_iter()
@@ -156,12 +157,15 @@ async fn harness() -> Harness {
     }
 }
 
-fn by_profile(events: &[CustomerChanged]) -> BTreeMap<i64, Vec<(u64, ChangeType)>> {
+fn kind(e: &CustomerChangedEvent) -> ChangeType {
+    e.change_type()
+        .unwrap_or_else(|| panic!("an event of an unknown type: {e:?}"))
+}
+
+fn by_profile(events: &[CustomerChangedEvent]) -> BTreeMap<i64, Vec<(u64, ChangeType)>> {
     let mut map: BTreeMap<i64, Vec<(u64, ChangeType)>> = BTreeMap::new();
     for e in events {
-        map.entry(e.customer_number)
-            .or_default()
-            .push((e.version, e.event_type));
+        map.entry(e.customer_number).or_default().push((e.version, kind(e)));
     }
     map
 }
@@ -228,7 +232,7 @@ async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only()
 
     deliver(&mut h.poller, &h.publisher).await;
     let raw = drain_raw(&h.sqs, &mine).await;
-    let events: Vec<CustomerChanged> = raw
+    let events: Vec<CustomerChangedEvent> = raw
         .iter()
         .map(|r| serde_json::from_value(r.clone()).unwrap_or_else(|e| panic!("{e}: {r}")))
         .collect();
@@ -265,13 +269,9 @@ async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only()
         "guards, search entries and other items make no events"
     );
     assert!(events.iter().all(|e| e.organisation_id == app.org));
-    let connect_on_a = events
-        .iter()
-        .find(|e| e.customer_number == a && e.event_type == Connect);
+    let connect_on_a = events.iter().find(|e| e.customer_number == a && kind(e) == Connect);
     assert_eq!(connect_on_a.map(|e| e.related_customer_numbers.clone()), Some(vec![t]));
-    let connect_on_t = events
-        .iter()
-        .find(|e| e.customer_number == t && e.event_type == Connect);
+    let connect_on_t = events.iter().find(|e| e.customer_number == t && kind(e) == Connect);
     assert_eq!(connect_on_t.map(|e| e.related_customer_numbers.clone()), Some(vec![a]));
     let ids: std::collections::BTreeSet<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
     assert_eq!(ids.len(), events.len(), "event ids are unique");
@@ -300,15 +300,15 @@ struct FlakyPublisher<'a> {
 
 #[async_trait]
 impl EventPublisher for FlakyPublisher<'_> {
-    async fn publish(&self, organisation: OrganisationId, event: &CustomerChanged) -> Result<(), String> {
-        if event.customer_number == self.customer
+    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
+        if event.customer_number.value() == self.customer
             && let Ok(mut left) = self.failures_left.lock()
             && *left > 0
         {
             *left -= 1;
             return Err("injected publish failure".into());
         }
-        self.inner.publish(organisation, event).await
+        self.inner.publish(event).await
     }
 }
 
@@ -387,7 +387,7 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     while std::time::Instant::now() < deadline {
         deliver(&mut h.poller, &h.publisher).await;
         seen.extend(drain(&h.sqs, &queue).await);
-        if seen.iter().any(|e| e.event_type == ChangeType::Expire) {
+        if seen.iter().any(|e| kind(e) == ChangeType::Expire) {
             break;
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -398,6 +398,6 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
         Some(&vec![(1, ChangeType::Create), (2, ChangeType::Expire)]),
         "{seen:?}"
     );
-    let expired = seen.iter().find(|e| e.event_type == ChangeType::Expire);
+    let expired = seen.iter().find(|e| kind(e) == ChangeType::Expire);
     assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
 }

@@ -3,6 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use customers_tests::app::TestApp;
+use customers_tests::checks::{assert_error, list_of};
 use customers_tests::issuer;
 use serde_json::json;
 
@@ -18,8 +19,7 @@ async fn missing_or_invalid_tokens_answer_401() {
     let none = app
         .call(Method::GET, "/profiles/999999999999", None, &[("authorization", "")])
         .await;
-    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(none.error_code(), 700);
+    assert_error(&none, StatusCode::UNAUTHORIZED, 700, "no token");
     let basic = app
         .call(
             Method::GET,
@@ -28,7 +28,7 @@ async fn missing_or_invalid_tokens_answer_401() {
             &[("authorization", "Basic dXNlcjpwdw==")],
         )
         .await;
-    assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
+    assert_error(&basic, StatusCode::UNAUTHORIZED, 700, "basic authentication");
     let org = json!({ issuer::ORGANISATION_CLAIM: app.org });
     let cases = [
         ("garbage", "not.a.jwt".to_string()),
@@ -64,8 +64,7 @@ async fn missing_or_invalid_tokens_answer_401() {
     ];
     for (why, token) in cases {
         let r = with_token(&app, &token).await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{why}: {}", r.text);
-        assert_eq!(r.error_code(), 700, "{why}");
+        assert_error(&r, StatusCode::UNAUTHORIZED, 700, why);
     }
     // A tampered signature.
     let good = issuer::token_with(org.clone(), 600).unwrap_or_default();
@@ -74,9 +73,11 @@ async fn missing_or_invalid_tokens_answer_401() {
         let flipped = if sig.starts_with('A') { "B" } else { "A" };
         sig.replace_range(0..1, flipped);
     }
-    assert_eq!(
-        with_token(&app, &parts.join(".")).await.status,
-        StatusCode::UNAUTHORIZED
+    assert_error(
+        &with_token(&app, &parts.join(".")).await,
+        StatusCode::UNAUTHORIZED,
+        700,
+        "a tampered signature",
     );
     // HS256 with the public key as the secret (the classic algorithm confusion) is refused.
     let jwks = serde_json::to_vec(&issuer::jwks().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_default();
@@ -86,9 +87,19 @@ async fn missing_or_invalid_tokens_answer_401() {
         &jsonwebtoken::EncodingKey::from_secret(&jwks),
     )
     .unwrap_or_default();
-    assert_eq!(with_token(&app, &forged).await.status, StatusCode::UNAUTHORIZED);
-    // A valid token works.
-    assert_eq!(with_token(&app, &good).await.status, StatusCode::NOT_FOUND);
+    assert_error(
+        &with_token(&app, &forged).await,
+        StatusCode::UNAUTHORIZED,
+        700,
+        "HS256 with the public key",
+    );
+    // A valid token works: it reaches the function, which answers for the missing profile.
+    assert_error(
+        &with_token(&app, &good).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a valid token",
+    );
 }
 
 #[tokio::test]
@@ -96,13 +107,14 @@ async fn a_token_without_an_organisation_is_forbidden() {
     let app = TestApp::profiles().await;
     let token = issuer::token_with(json!({"sub": "someone"}), 600).unwrap_or_default();
     let r = with_token(&app, &token).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_error(&r, StatusCode::FORBIDDEN, 701, "no organisation");
     assert!(r.body["message"].as_str().unwrap_or("").contains("organisationID"));
     let token = issuer::token_with(json!({ issuer::ORGANISATION_CLAIM: "12" }), 600).unwrap_or_default();
-    assert_eq!(
-        with_token(&app, &token).await.status,
+    assert_error(
+        &with_token(&app, &token).await,
         StatusCode::NOT_FOUND,
-        "a numeric string names organisation 12"
+        704,
+        "a numeric string names organisation 12",
     );
 }
 
@@ -112,20 +124,22 @@ async fn et_client_name_is_required() {
     let r = app
         .call(Method::GET, "/profiles/999999999999", None, &[("et-client-name", "")])
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.error_code(), 608);
+    assert_error(&r, StatusCode::BAD_REQUEST, 608, "no ET-Client-Name");
     assert!(r.body["message"].as_str().unwrap_or("").contains("ET-Client-Name"));
     let long = "x".repeat(101);
-    assert_eq!(
-        app.call(
+    let r = app
+        .call(
             Method::GET,
             "/profiles/999999999999",
             None,
-            &[("et-client-name", &long)]
+            &[("et-client-name", &long)],
         )
-        .await
-        .status,
-        StatusCode::BAD_REQUEST
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST, 608, "a long ET-Client-Name");
+    assert!(
+        r.body["message"].as_str().unwrap_or("").contains("ET-Client-Name"),
+        "{}",
+        r.text
     );
 }
 
@@ -141,21 +155,42 @@ async fn correlation_ids_are_echoed_or_generated_on_every_answer() {
             &[("x-correlation-id", mine)],
         )
         .await;
-    assert_eq!(ok.status, StatusCode::CREATED);
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
     assert_eq!(ok.header("x-correlation-id"), Some(mine));
+    let read = app
+        .call(
+            Method::GET,
+            &format!("/profiles/{}", ok.body["customerNumber"]),
+            None,
+            &[("x-correlation-id", mine)],
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.body, ok.body);
+    assert_eq!(read.header("x-correlation-id"), Some(mine));
     let err = app
         .call(Method::GET, "/profiles/abc", None, &[("x-correlation-id", mine)])
         .await;
-    assert_eq!(err.error()["correlationId"], mine);
+    assert_error(
+        &err,
+        StatusCode::BAD_REQUEST,
+        603,
+        "a customer number that is not a number",
+    );
+    assert_eq!(err.body["correlationId"], mine);
     let generated = app.get("/profiles/999999999999").await;
+    assert_error(&generated, StatusCode::NOT_FOUND, 704, "a missing profile");
     let id = generated.header("x-correlation-id").unwrap_or("");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
-    assert_eq!(generated.error()["correlationId"], id);
+    assert_eq!(generated.body["correlationId"], id);
     assert_eq!(generated.body["path"], "/profiles/999999999999");
     let unauthenticated = app
         .call(Method::GET, "/profiles/999999999999", None, &[("authorization", "")])
         .await;
-    assert!(unauthenticated.header("x-correlation-id").is_some());
+    assert_error(&unauthenticated, StatusCode::UNAUTHORIZED, 700, "no token");
+    let id = unauthenticated.header("x-correlation-id").unwrap_or("");
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    assert_eq!(unauthenticated.body["correlationId"], id);
 }
 
 #[tokio::test]
@@ -169,12 +204,13 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             ("content-type", ct.to_string()),
         ]
     };
-    let cases: Vec<(&str, Vec<u8>, &str, StatusCode, &str)> = vec![
+    let cases = vec![
         (
             "broken json",
             b"{\"firstName\": ".to_vec(),
             "application/json",
             StatusCode::BAD_REQUEST,
+            606,
             "not valid JSON",
         ),
         (
@@ -182,6 +218,7 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             Vec::new(),
             "application/json",
             StatusCode::BAD_REQUEST,
+            606,
             "empty",
         ),
         (
@@ -189,6 +226,7 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             b"[1,2]".to_vec(),
             "application/json",
             StatusCode::BAD_REQUEST,
+            606,
             "wrong shape",
         ),
         (
@@ -196,6 +234,7 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             br#"{"organisationId": "one"}"#.to_vec(),
             "application/json",
             StatusCode::BAD_REQUEST,
+            606,
             "organisationId",
         ),
         (
@@ -203,6 +242,7 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             b"<customer/>".to_vec(),
             "application/xml",
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            715,
             "application/json",
         ),
         (
@@ -210,14 +250,15 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             vec![b' '; customers_http::BODY_LIMIT_BYTES + 10],
             "application/json",
             StatusCode::PAYLOAD_TOO_LARGE,
+            713,
             "larger",
         ),
     ];
-    for (why, body, ct, status, text) in cases {
+    for (why, body, ct, status, code, text) in cases {
         let r = app.raw(Method::POST, "/profiles", body, &headers(ct)).await;
-        assert_eq!(r.status, status, "{why}: {}", r.text);
+        assert_error(&r, status, code, why);
         assert!(
-            r.error()["message"].as_str().unwrap_or("").contains(text),
+            r.body["message"].as_str().unwrap_or("").contains(text),
             "{why}: {}",
             r.text
         );
@@ -230,40 +271,59 @@ async fn malformed_input_gets_a_clear_4xx_never_a_500() {
             &headers("application/json"),
         )
         .await;
+    list_of(&wrong_type.body["errors"], 1, "one field error");
     assert_eq!(wrong_type.body["errors"][0]["field"], "organisationId");
     // curl --data sends a form content type: the JSON body is still read, as the docs' example needs.
-    let body = app.new_profile(None).to_string().into_bytes();
+    let sent = app.new_profile(None);
     let r = app
         .raw(
             Method::POST,
             "/profiles/",
-            body,
+            sent.to_string().into_bytes(),
             &headers("application/x-www-form-urlencoded"),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        (&r.body["firstName"], &r.body["surname"], &r.body["organisationId"]),
+        (&sent["firstName"], &sent["surname"], &sent["organisationId"])
+    );
+    let read = app.get(&format!("/profiles/{}", r.body["customerNumber"])).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.body, r.body);
 
-    for (method, path, status) in [
-        (Method::GET, "/profiles/abc", StatusCode::BAD_REQUEST),
-        (Method::GET, "/profiles/-5", StatusCode::BAD_REQUEST),
+    for (method, path, status, code) in [
+        (Method::GET, "/profiles/abc", StatusCode::BAD_REQUEST, 603),
+        (Method::GET, "/profiles/-5", StatusCode::BAD_REQUEST, 603),
         (
             Method::GET,
             "/profiles/99999999999999999999999",
             StatusCode::BAD_REQUEST,
+            603,
         ),
         (
             Method::GET,
             "/profiles/999999999999?includeECards=maybe",
             StatusCode::BAD_REQUEST,
+            603,
         ),
-        (Method::GET, "/nowhere", StatusCode::NOT_FOUND),
-        (Method::GET, "/profiles/999999999999/unknown", StatusCode::NOT_FOUND),
-        (Method::DELETE, "/profiles/999999999999", StatusCode::METHOD_NOT_ALLOWED),
-        (Method::PATCH, "/profiles", StatusCode::METHOD_NOT_ALLOWED),
+        (Method::GET, "/nowhere", StatusCode::NOT_FOUND, 704),
+        (
+            Method::GET,
+            "/profiles/999999999999/unknown",
+            StatusCode::NOT_FOUND,
+            704,
+        ),
+        (
+            Method::DELETE,
+            "/profiles/999999999999",
+            StatusCode::METHOD_NOT_ALLOWED,
+            705,
+        ),
+        (Method::PATCH, "/profiles", StatusCode::METHOD_NOT_ALLOWED, 705),
     ] {
         let r = app.call(method.clone(), path, None, &[]).await;
-        assert_eq!(r.status, status, "{method} {path}: {}", r.text);
-        r.error();
+        assert_error(&r, status, code, &format!("{method} {path}"));
     }
 }
 
@@ -290,14 +350,16 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
         "/profiles?email=a@b.no",
         "/profiles/customer-ref/x",
     ] {
-        assert_eq!(app.get(path).await.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_error(&app.get(path).await, StatusCode::SERVICE_UNAVAILABLE, 800, path);
     }
     // A missing table is a fault of the deployment, not of the request: 503 as well.
     let real = customers_tests::app::dynamodb_client().await;
     let app = TestApp::profiles_with_client(real, "no-such-table").await;
-    assert_eq!(
-        app.get("/profiles/999999999999").await.status,
-        StatusCode::SERVICE_UNAVAILABLE
+    assert_error(
+        &app.get("/profiles/999999999999").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        800,
+        "a missing table",
     );
 }
 
@@ -310,11 +372,7 @@ async fn an_unreachable_token_issuer_answers_503_not_401() {
         issuer: issuer::ISSUER.into(),
         audience: issuer::AUDIENCE.into(),
     };
-    app.router = customers_tests::app::gateway(customers_tests::app::state(
-        client,
-        customers_tests::app::TEST_TABLE,
-        auth,
-    ));
+    app.router = customers_tests::app::gateway(client, customers_tests::app::TEST_TABLE, auth, app.clock.clone());
     let r = app.get("/profiles/999999999999").await;
-    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
+    assert_error(&r, StatusCode::SERVICE_UNAVAILABLE, 800, "an unreachable token issuer");
 }

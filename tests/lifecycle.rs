@@ -3,7 +3,10 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use axum::http::{Method, StatusCode};
 use customers_tests::app::{NO_TTL_TABLE, TEST_TABLE, TestApp, email};
+use customers_tests::checks::{Snapshot, assert_error, assert_reads_back, assert_refused, list_of, numbers};
+use customers_tests::storage::kind_of;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::time::Duration;
 
 fn in_seconds(s: i64) -> String {
@@ -32,17 +35,39 @@ async fn wait_until_past(iso: &str) {
     }
 }
 
-fn expires_at(item: &std::collections::HashMap<String, AttributeValue>) -> Option<i64> {
+fn expires_at(item: &HashMap<String, AttributeValue>) -> Option<i64> {
     match item.get("expiresAt") {
         Some(AttributeValue::N(n)) => n.parse().ok(),
         _ => None,
     }
 }
 
+/// The kinds of a profile's stored items (`PROFILE`, `UNIQUE#REF`, …), sorted.
+fn kinds(items: &[HashMap<String, AttributeValue>]) -> Vec<String> {
+    let mut kinds: Vec<String> = items.iter().map(kind_of).collect();
+    kinds.sort();
+    kinds
+}
+
+/// The epoch second of an RFC 3339 time.
+fn epoch(iso: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(iso).map(|d| d.timestamp()).ok()
+}
+
+/// The items a temporary profile with an email, a surname and a telephone number is stored as.
+const TEMPORARY_WITH_EMAIL_SURNAME_AND_PHONE: [&str; 5] = [
+    "PROFILE",
+    "SEARCH#EMAIL",
+    "SEARCH#PHONE",
+    "SEARCH#SURNAME",
+    "UNIQUE#REF",
+];
+
 #[tokio::test]
 async fn a_temporary_profile_is_created_read_updated_and_deleted() {
     let app = TestApp::profiles().await;
-    let created = app.post("/profiles/temporary", temporary(None, 3600)).await;
+    let body = temporary(None, 3600);
+    let created = app.post("/profiles/temporary", body.clone()).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let n = number(&created.body);
     assert_eq!(
@@ -54,8 +79,13 @@ async fn a_temporary_profile_is_created_read_updated_and_deleted() {
         "defaults to the token's organisation"
     );
     assert_eq!(created.body["firstName"], "");
-    assert!(created.body["expirationDate"].as_str().is_some());
+    assert_eq!(created.body["expirationDate"], body["expirationDate"]);
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    let read = assert_reads_back(&app, &format!("/profiles/temporary/{n}"), &created.body).await;
+    assert_eq!(read.header("etag"), Some("\"1\""));
     let as_profile = app.get(&format!("/profiles/{n}")).await;
+    assert_eq!(as_profile.status, StatusCode::OK, "{}", as_profile.text);
+    assert_eq!(as_profile.body["customerNumber"], n);
     assert_eq!(as_profile.body["profileType"], "T");
 
     let address = email("temp");
@@ -66,94 +96,142 @@ async fn a_temporary_profile_is_created_read_updated_and_deleted() {
     assert_eq!(updated.body["email"], address.as_str());
     assert_eq!(updated.body["dateOfBirth"], "1990-01-02");
     assert_eq!(updated.body["changedByChannel"], "app");
+    assert_eq!(updated.body["firstName"], "Anon");
+    assert_eq!(updated.header("etag"), Some("\"2\""));
+    assert_reads_back(&app, &format!("/profiles/temporary/{n}"), &updated.body).await;
     // All fields are overwritten: what the next PUT leaves out is cleared.
     let put = json!({"changedBy": "web", "changedByChannel": "app", "expirationDate": in_seconds(7200)});
     let cleared = app.put(&format!("/profiles/temporary/{n}"), put).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
     assert!(
         cleared.body.get("email").is_none() && cleared.body.get("countryCode").is_none(),
         "{}",
         cleared.text
     );
     assert_eq!(cleared.header("etag"), Some("\"3\""));
+    assert_reads_back(&app, &format!("/profiles/temporary/{n}"), &cleared.body).await;
     // Temporary profiles are searched only when asked for; they do not hold their email.
-    app.put(
-        &format!("/profiles/temporary/{n}"),
-        json!({"changedBy": "w", "changedByChannel": "w", "expirationDate": in_seconds(7200), "email": address}),
-    )
-    .await;
-    assert_eq!(app.get(&format!("/profiles?email={address}")).await.body, json!([]));
+    let with_email = app
+        .put(
+            &format!("/profiles/temporary/{n}"),
+            json!({"changedBy": "w", "changedByChannel": "w", "expirationDate": in_seconds(7200), "email": address}),
+        )
+        .await;
+    assert_eq!(with_email.status, StatusCode::OK, "{}", with_email.text);
+    assert_eq!(with_email.body["email"], address.as_str());
+    let without = app.get(&format!("/profiles?email={address}")).await;
+    assert_eq!(without.status, StatusCode::OK, "{}", without.text);
+    assert_eq!(without.body, json!([]));
     let with = app
         .get(&format!("/profiles?email={address}&includeTemporary=true"))
         .await;
-    assert_eq!(with.body[0]["customerNumber"], n);
+    assert_eq!(with.status, StatusCode::OK, "{}", with.text);
+    assert_eq!(numbers(&with.body), vec![n]);
     let second = app.post("/profiles/temporary", temporary(Some(&address), 3600)).await;
     assert_eq!(
         second.status,
         StatusCode::CREATED,
-        "an anonymous buyer may reuse an email"
+        "an anonymous buyer may reuse an email: {}",
+        second.text
     );
+    assert_eq!(second.body["email"], address.as_str());
+    assert_ne!(number(&second.body), n);
+    assert_reads_back(
+        &app,
+        &format!("/profiles/temporary/{}", number(&second.body)),
+        &second.body,
+    )
+    .await;
     // A permanent profile is not a temporary one, and vice versa.
     let permanent = app.create(app.new_profile(None)).await;
-    assert_eq!(
-        app.get(&format!("/profiles/temporary/{}", number(&permanent)))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/temporary/{}", number(&permanent))).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a permanent profile as a temporary one",
     );
+    let before = Snapshot::take(&app, &format!("/profiles/temporary/{n}")).await;
     let wrong_put = json!({"firstName": "a", "surname": "b", "changedBy": "x", "changedByChannel": "y"});
-    assert_eq!(
-        app.put(&format!("/profiles/{n}"), wrong_put).await.status,
-        StatusCode::CONFLICT
-    );
+    let r = app.put(&format!("/profiles/{n}"), wrong_put).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &[&before],
+        "a permanent update of a temporary profile",
+    )
+    .await;
 
     let deleted = app
         .call(Method::DELETE, &format!("/profiles/temporary/{n}"), None, &[])
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    assert_eq!(
-        app.get(&format!("/profiles/temporary/{n}")).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/temporary/{n}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a deleted profile",
     );
     assert!(
         app.raw_items(TEST_TABLE, n).await.is_empty(),
         "every item of the profile is gone"
     );
-    assert_eq!(
-        app.call(Method::DELETE, &format!("/profiles/temporary/{n}"), None, &[])
-            .await
-            .status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.call(Method::DELETE, &format!("/profiles/temporary/{n}"), None, &[])
+            .await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a second delete",
     );
 }
 
 #[tokio::test]
 async fn temporary_profiles_need_a_future_expiration_and_their_own_organisation() {
     let app = TestApp::profiles().await;
-    for (body, field) in [
-        (json!({"createdBy": "w", "createdByChannel": "w"}), "expirationDate"),
+    let address = email("refused-temp");
+    for (mut body, field, code) in [
+        (
+            json!({"createdBy": "w", "createdByChannel": "w"}),
+            "expirationDate",
+            601,
+        ),
         (
             json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": "2001-01-01"}),
             "expirationDate",
+            604,
         ),
         (
             json!({"createdByChannel": "w", "expirationDate": in_seconds(60)}),
             "createdBy",
+            601,
         ),
         (
             json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": in_seconds(60), "countryCode": "47"}),
             "countryCode",
+            605,
         ),
     ] {
+        body["email"] = json!(address);
         let r = app.post("/profiles/temporary", body).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
-        assert_eq!(r.error()["errors"][0]["field"], field);
+        assert_error(&r, StatusCode::BAD_REQUEST, code, field);
+        list_of(&r.body["errors"], 1, field);
+        assert_eq!(r.body["errors"][0]["field"], field);
     }
-    let mut other = temporary(None, 60);
+    let mut other = temporary(Some(&address), 60);
     other["organisationId"] = json!(app.org + 1);
-    assert_eq!(
-        app.post("/profiles/temporary", other).await.status,
-        StatusCode::FORBIDDEN
+    assert_error(
+        &app.post("/profiles/temporary", other).await,
+        StatusCode::FORBIDDEN,
+        630,
+        "another organisation",
     );
+    // None of the refused requests created a profile.
+    let found = app
+        .get(&format!("/profiles?email={address}&includeTemporary=true"))
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(found.body, json!([]));
 }
 
 /// On a table without TTL the expired items stay, and still every read treats them as gone.
@@ -166,46 +244,69 @@ async fn an_expired_profile_is_gone_at_once_before_any_ttl_deletion() {
     body["customerRef"] = json!(reference);
     body["expirationDate"] = json!(in_seconds(2));
     let permanent = app.create(body).await;
-    let temp = app.post("/profiles/temporary", temporary(Some(&address), 2)).await.body;
+    let temp = app.post("/profiles/temporary", temporary(Some(&address), 2)).await;
+    assert_eq!(temp.status, StatusCode::CREATED, "{}", temp.text);
+    let temp = temp.body;
     let (p, t) = (number(&permanent), number(&temp));
-    assert_eq!(app.get(&format!("/profiles/{p}")).await.status, StatusCode::OK);
+    assert_reads_back(&app, &format!("/profiles/{p}"), &permanent).await;
+    assert_reads_back(&app, &format!("/profiles/temporary/{t}"), &temp).await;
     wait_until_past(permanent["expirationDate"].as_str().unwrap_or("")).await;
     wait_until_past(temp["expirationDate"].as_str().unwrap_or("")).await;
 
-    assert!(
-        !app.raw_items(NO_TTL_TABLE, p).await.is_empty(),
+    assert_eq!(
+        kinds(&app.raw_items(NO_TTL_TABLE, p).await),
+        [
+            "PROFILE",
+            "SEARCH#EMAIL",
+            "SEARCH#SURNAME",
+            "UNIQUE#EMAIL",
+            "UNIQUE#REF"
+        ],
         "the items are still stored"
     );
-    assert_eq!(app.get(&format!("/profiles/{p}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.get(&format!("/profiles/temporary/{t}")).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/{p}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an expired profile",
     );
-    assert_eq!(
-        app.get(&format!("/profiles/customer-ref/{reference}")).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/temporary/{t}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an expired temporary profile",
     );
-    assert_eq!(
-        app.get(&format!("/profiles?email={address}&includeTemporary=true"))
-            .await
-            .body,
-        json!([])
+    assert_error(
+        &app.get(&format!("/profiles/customer-ref/{reference}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "the reference of an expired profile",
     );
+    let found = app
+        .get(&format!("/profiles?email={address}&includeTemporary=true"))
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(found.body, json!([]));
     let bulk = app.post("/profiles/bulk", json!({"customerNumbers": [p, t]})).await;
+    assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.text);
     assert_eq!(bulk.body, json!([]));
     let put = json!({"changedBy": "w", "changedByChannel": "w", "expirationDate": in_seconds(3600)});
-    assert_eq!(
-        app.put(&format!("/profiles/temporary/{t}"), put).await.status,
+    assert_error(
+        &app.put(&format!("/profiles/temporary/{t}"), put).await,
         StatusCode::NOT_FOUND,
-        "cannot be reused"
+        704,
+        "cannot be reused",
     );
     // Its email and reference are free again.
     let mut again = app.new_profile(Some(&address));
     again["customerRef"] = json!(reference);
     let reused = app.post("/profiles", again).await;
     assert_eq!(reused.status, StatusCode::CREATED, "{}", reused.text);
-    let by_ref = app.get(&format!("/profiles/customer-ref/{reference}")).await;
-    assert_eq!(by_ref.body["customerNumber"], reused.body["customerNumber"]);
+    assert_reads_back(&app, &format!("/profiles/customer-ref/{reference}"), &reused.body).await;
+    assert_eq!(
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![number(&reused.body)]
+    );
 }
 
 #[tokio::test]
@@ -216,29 +317,31 @@ async fn changing_the_expiration_moves_the_ttl_of_every_item_of_the_profile() {
     create["surname"] = json!("Flytt");
     create["countryCode"] = json!("+47");
     create["telephoneNumberNoCountryCode"] = json!("91234567");
-    let t = number(&app.post("/profiles/temporary", create).await.body);
+    let first = epoch(create["expirationDate"].as_str().unwrap_or(""));
+    assert!(first.is_some(), "{create}");
+    let created = app.post("/profiles/temporary", create).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let t = number(&created.body);
     let items = app.raw_items(TEST_TABLE, t).await;
-    assert!(
-        items.len() >= 4,
-        "profile, reference guard and search entries: {}",
-        items.len()
+    assert_eq!(
+        kinds(&items),
+        TEMPORARY_WITH_EMAIL_SURNAME_AND_PHONE,
+        "profile, reference guard and search entries"
     );
-    let first = expires_at(&items[0]);
-    assert!(
-        items.iter().all(|i| expires_at(i) == first && first.is_some()),
-        "every item carries the TTL"
-    );
+    for item in &items {
+        assert_eq!(expires_at(item), first, "every item carries the TTL: {item:?}");
+    }
 
     let later = in_seconds(86_400);
     let put = json!({"changedBy": "w", "changedByChannel": "w", "expirationDate": later, "email": address, "surname": "Flytt",
         "countryCode": "+47", "telephoneNumberNoCountryCode": "91234567"});
-    assert_eq!(
-        app.put(&format!("/profiles/temporary/{t}"), put).await.status,
-        StatusCode::OK
-    );
-    let moved = chrono::DateTime::parse_from_rfc3339(&later).map(|d| d.timestamp()).ok();
+    let r = app.put(&format!("/profiles/temporary/{t}"), put).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["expirationDate"], later.as_str());
+    let moved = epoch(&later);
+    assert_ne!(moved, first);
     let items = app.raw_items(TEST_TABLE, t).await;
-    assert!(items.len() >= 4);
+    assert_eq!(kinds(&items), TEMPORARY_WITH_EMAIL_SURNAME_AND_PHONE);
     for item in &items {
         assert_eq!(expires_at(item), moved, "{item:?}");
     }
@@ -253,9 +356,14 @@ async fn dynamodb_ttl_deletes_an_expired_profile_with_every_item() {
     body["surname"] = json!("Utløpt");
     body["countryCode"] = json!("+47");
     body["telephoneNumberNoCountryCode"] = json!("91234567");
-    let created = app.post("/profiles/temporary", body).await.body;
+    let created = app.post("/profiles/temporary", body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let created = created.body;
     let t = number(&created);
-    assert!(app.raw_items(&table, t).await.len() >= 4);
+    assert_eq!(
+        kinds(&app.raw_items(&table, t).await),
+        TEMPORARY_WITH_EMAIL_SURNAME_AND_PHONE
+    );
     wait_until_past(created["expirationDate"].as_str().unwrap_or("")).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(240);
     loop {
@@ -286,57 +394,92 @@ async fn a_deactivated_profile_frees_its_email_and_can_be_restored() {
     let address = email("deact");
     let c = app.create(app.new_profile(Some(&address))).await;
     let n = number(&c);
-    for bad in [json!({"changedBy": "s", "changedByChannel": "c"}), deactivation(-60)] {
+    let path = format!("/profiles/{n}");
+    let active = Snapshot::take(&app, &path).await;
+    assert_eq!(active.body, c);
+    for (bad, code) in [
+        (json!({"changedBy": "s", "changedByChannel": "c"}), 601),
+        (deactivation(-60), 604),
+    ] {
         let r = app.post(&format!("/profiles/{n}/deactivate"), bad).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
-        assert_eq!(r.error()["errors"][0]["field"], "expirationDate");
-    }
-    let d = app
-        .post(&format!("/profiles/{n}/deactivate"), deactivation(3 * 86_400))
+        assert_refused(
+            &app,
+            &r,
+            StatusCode::BAD_REQUEST,
+            code,
+            &[&active],
+            "a bad deactivation",
+        )
         .await;
+        list_of(&r.body["errors"], 1, "one field error");
+        assert_eq!(r.body["errors"][0]["field"], "expirationDate");
+    }
+    let deactivate = deactivation(3 * 86_400);
+    let d = app.post(&format!("/profiles/{n}/deactivate"), deactivate.clone()).await;
     assert_eq!(d.status, StatusCode::OK, "{}", d.text);
     assert_eq!(d.body["status"], "D");
     assert_eq!(d.body["emailOld"], address.as_str());
     assert!(d.body.get("email").is_none() && d.body.get("username").is_none());
-    assert!(d.body["expirationDate"].as_str().is_some());
+    assert_eq!(d.body["expirationDate"], deactivate["expirationDate"]);
+    assert_eq!(d.header("etag"), Some("\"2\""));
     // Still readable, no longer usable or findable.
-    assert_eq!(app.get(&format!("/profiles/{n}")).await.body["status"], "D");
-    assert_eq!(
-        app.get(&format!("/profiles?surname=Nordmann&customerRef={n}"))
-            .await
-            .body,
-        json!([])
-    );
+    let deactivated = Snapshot::take(&app, &path).await;
+    assert_eq!(deactivated.body, d.body);
+    assert_eq!(deactivated.etag.as_deref(), Some("\"2\""));
+    let hidden = app.get(&format!("/profiles?surname=Nordmann&customerRef={n}")).await;
+    assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.text);
+    assert_eq!(hidden.body, json!([]));
     let put = json!({"firstName": "a", "surname": "b", "changedBy": "x", "changedByChannel": "y"});
-    assert_eq!(
-        app.put(&format!("/profiles/{n}"), put).await.status,
-        StatusCode::CONFLICT
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{n}/deactivate"), deactivation(60))
-            .await
-            .status,
-        StatusCode::CONFLICT
-    );
+    let r = app.put(&path, put).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &[&deactivated],
+        "an update of a deactivated profile",
+    )
+    .await;
+    let r = app.post(&format!("/profiles/{n}/deactivate"), deactivation(60)).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &[&deactivated],
+        "a second deactivation",
+    )
+    .await;
 
     let r = app.post(&format!("/profiles/{n}/restore"), stamp()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["status"], "A");
     assert_eq!(r.body["email"], address.as_str());
     assert!(r.body.get("emailOld").is_none() && r.body.get("expirationDate").is_none());
+    assert_eq!(r.header("etag"), Some("\"3\""));
+    let restored = Snapshot::take(&app, &path).await;
+    assert_eq!(restored.body, r.body);
     // Its email is unique again, and it is findable again.
-    assert_eq!(
-        app.post("/profiles", app.new_profile(Some(&address))).await.status,
-        StatusCode::CONFLICT
+    assert_error(
+        &app.post("/profiles", app.new_profile(Some(&address))).await,
+        StatusCode::CONFLICT,
+        620,
+        "the restored profile's email",
     );
     assert_eq!(
-        app.get(&format!("/profiles?email={address}")).await.body[0]["customerNumber"],
-        n
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![n]
     );
-    assert_eq!(
-        app.post(&format!("/profiles/{n}/restore"), stamp()).await.status,
-        StatusCode::CONFLICT
-    );
+    let again = app.post(&format!("/profiles/{n}/restore"), stamp()).await;
+    assert_refused(
+        &app,
+        &again,
+        StatusCode::CONFLICT,
+        660,
+        &[&restored],
+        "a second restore",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -344,24 +487,33 @@ async fn a_deactivated_profiles_email_reused_by_a_new_profile_blocks_the_restore
     let app = TestApp::profiles().await;
     let address = email("reuse");
     let old = number(&app.create(app.new_profile(Some(&address))).await);
-    assert_eq!(
-        app.post(&format!("/profiles/{old}/deactivate"), deactivation(86_400))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    let d = app
+        .post(&format!("/profiles/{old}/deactivate"), deactivation(86_400))
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
     let new = app
         .post("/profiles", app.new_profile(Some(&address.to_uppercase())))
         .await;
     assert_eq!(new.status, StatusCode::CREATED, "the address is free: {}", new.text);
+    let holder = Snapshot::take(&app, &format!("/profiles/{}", number(&new.body))).await;
+    assert_eq!(holder.body, new.body);
+    let deactivated = Snapshot::take(&app, &format!("/profiles/{old}")).await;
+    assert_eq!(deactivated.body, d.body);
     let refused = app.post(&format!("/profiles/{old}/restore"), stamp()).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
-    assert_eq!(refused.error_code(), 620);
+    assert_refused(
+        &app,
+        &refused,
+        StatusCode::CONFLICT,
+        620,
+        &[&deactivated, &holder],
+        "a restore onto a reused email",
+    )
+    .await;
     assert!(refused.body["message"].as_str().unwrap_or("").contains("deactivated"));
+    assert_eq!(deactivated.body["status"], "D", "still deactivated");
     assert_eq!(
-        app.get(&format!("/profiles/{old}")).await.body["status"],
-        "D",
-        "nothing changed"
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![number(&new.body)]
     );
 }
 
@@ -370,12 +522,20 @@ async fn a_deactivated_profile_expires_and_cannot_be_restored_after() {
     let app = TestApp::without_ttl().await;
     let n = number(&app.create(app.new_profile(Some(&email("gone")))).await);
     let d = app.post(&format!("/profiles/{n}/deactivate"), deactivation(2)).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
     wait_until_past(d.body["expirationDate"].as_str().unwrap_or("")).await;
-    assert_eq!(
-        app.post(&format!("/profiles/{n}/restore"), stamp()).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.post(&format!("/profiles/{n}/restore"), stamp()).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a restore after the expiry",
     );
-    assert_eq!(app.get(&format!("/profiles/{n}")).await.status, StatusCode::NOT_FOUND);
+    assert_error(
+        &app.get(&format!("/profiles/{n}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an expired deactivated profile",
+    );
 }
 
 #[tokio::test]
@@ -394,46 +554,85 @@ async fn a_temporary_profile_converts_to_a_permanent_one_with_the_same_number() 
     assert_eq!(c.body["username"], address.as_str());
     assert!(c.body.get("expirationDate").is_none());
     assert!(!c.text.contains("abcD123"));
-    assert_eq!(
-        app.get(&format!("/profiles/temporary/{t}")).await.status,
-        StatusCode::NOT_FOUND
+    let converted = Snapshot::take(&app, &format!("/profiles/{t}")).await;
+    assert_eq!(converted.body, c.body, "the convert's answer is what is stored");
+    assert_eq!(converted.etag.as_deref(), c.header("etag"));
+    assert_error(
+        &app.get(&format!("/profiles/temporary/{t}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "no longer temporary",
     );
     assert_eq!(
-        app.get(&format!("/profiles?email={address}")).await.body[0]["customerNumber"],
-        t
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![t]
     );
-    assert_eq!(
-        app.post("/profiles", app.new_profile(Some(&address))).await.status,
+    assert_error(
+        &app.post("/profiles", app.new_profile(Some(&address))).await,
         StatusCode::CONFLICT,
-        "now unique"
+        620,
+        "now unique",
     );
     let items = app.raw_items(TEST_TABLE, t).await;
-    assert!(
-        items.iter().all(|i| !i.contains_key("expiresAt")),
-        "no item keeps the old expiry"
+    assert_eq!(
+        kinds(&items),
+        [
+            "PROFILE",
+            "SEARCH#EMAIL",
+            "SEARCH#SURNAME",
+            "UNIQUE#EMAIL",
+            "UNIQUE#REF"
+        ]
     );
-    assert!(
-        items
-            .iter()
-            .any(|i| matches!(i.get("passwordHash"), Some(AttributeValue::S(h)) if h.starts_with("$argon2id$")))
-    );
+    for item in &items {
+        assert!(
+            !item.contains_key("expiresAt"),
+            "no item keeps the old expiry: {item:?}"
+        );
+    }
+    let hashes: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i.get("passwordHash") {
+            Some(AttributeValue::S(h)) => Some(h.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hashes.len(), 1, "the profile item alone holds the hash");
+    assert!(hashes[0].starts_with("$argon2id$"), "{}", hashes[0]);
     let again = app.post(&format!("/profiles/temporary/{t}/convert"), convert).await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_refused(
+        &app,
+        &again,
+        StatusCode::CONFLICT,
+        660,
+        &[&converted],
+        "a second convert",
+    )
+    .await;
 
     // Email and password are optional; a taken email is refused and changes nothing.
     let t2 = number(&app.post("/profiles/temporary", temporary(None, 3600)).await.body);
+    let still_temporary = Snapshot::take(&app, &format!("/profiles/temporary/{t2}")).await;
     let taken = json!({"firstName": "A", "surname": "B", "changedBy": "w", "changedByChannel": "w", "email": address});
     let r = app.post(&format!("/profiles/temporary/{t2}/convert"), taken).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(
-        app.get(&format!("/profiles/temporary/{t2}")).await.status,
-        StatusCode::OK,
-        "still temporary"
-    );
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        620,
+        &[&still_temporary, &converted],
+        "a convert to a taken email",
+    )
+    .await;
     let bare = json!({"firstName": "A", "surname": "B", "changedBy": "w", "changedByChannel": "w"});
     let r = app.post(&format!("/profiles/temporary/{t2}/convert"), bare).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.body.get("email").is_none());
+    assert_eq!(
+        (r.body["customerNumber"].as_i64(), r.body["profileType"].as_str()),
+        (Some(t2), Some("S"))
+    );
+    assert_reads_back(&app, &format!("/profiles/{t2}"), &r.body).await;
 }
 
 #[tokio::test]
@@ -450,25 +649,51 @@ async fn a_convert_racing_an_update_ends_in_one_consistent_profile() {
         );
         let (c, u) = tokio::join!(app.post(&convert_path, convert), app.put(&update_path, update));
         assert_eq!(c.status, StatusCode::OK, "the convert always goes through: {}", c.text);
-        assert!(
-            u.status == StatusCode::OK || u.status == StatusCode::NOT_FOUND,
-            "{}",
-            u.text
-        );
-        let now = app.get(&format!("/profiles/{t}")).await.body;
+        if u.status == StatusCode::NOT_FOUND {
+            assert_error(&u, StatusCode::NOT_FOUND, 704, "an update after the convert");
+        } else {
+            assert_eq!(u.status, StatusCode::OK, "{}", u.text);
+            assert_eq!(u.body["firstName"], "Updated");
+        }
+        let now = app.get(&format!("/profiles/{t}")).await;
+        assert_eq!(now.status, StatusCode::OK, "{}", now.text);
+        let now = now.body;
         assert_eq!(now["profileType"], "S");
         assert_eq!(now["firstName"], "Kari", "the convert came last or alone");
         assert!(now.get("expirationDate").is_none());
-        assert_eq!(
-            app.post("/profiles", app.new_profile(Some(&address))).await.status,
-            StatusCode::CONFLICT
+        assert_error(
+            &app.post("/profiles", app.new_profile(Some(&address))).await,
+            StatusCode::CONFLICT,
+            620,
+            &format!("round {round}: the converted profile holds the email"),
         );
         let items = app.raw_items(TEST_TABLE, t).await;
-        assert!(
-            items.iter().all(|i| !i.contains_key("expiresAt")),
-            "round {round}: an item kept the TTL"
+        assert_eq!(
+            kinds(&items),
+            [
+                "PROFILE",
+                "SEARCH#EMAIL",
+                "SEARCH#SURNAME",
+                "UNIQUE#EMAIL",
+                "UNIQUE#REF"
+            ],
+            "round {round}"
         );
+        for item in &items {
+            assert!(
+                !item.contains_key("expiresAt"),
+                "round {round}: an item kept the TTL: {item:?}"
+            );
+        }
     }
+}
+
+/// What a connect answers, as the survivor reads back: when it changed, and whom it took in.
+async fn connected(app: &TestApp, survivor: i64) -> Value {
+    let r = app.get(&format!("/profiles/{survivor}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["customerNumber"], survivor);
+    json!({"changedAt": r.body["changedAt"], "relatedCustomerNumbers": r.body["relatedCustomerNumbers"]})
 }
 
 #[tokio::test]
@@ -486,6 +711,7 @@ async fn connect_merges_a_profile_into_the_survivor() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, connected(&app, survivor).await);
     assert_eq!(r.body["relatedCustomerNumbers"], json!([temp]));
     // The deprecated field still works.
     let r = app
@@ -495,25 +721,26 @@ async fn connect_merges_a_profile_into_the_survivor() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, connected(&app, survivor).await);
     assert_eq!(r.body["relatedCustomerNumbers"], json!([temp, other]));
 
-    let via_merged = app.get(&format!("/profiles/{other}")).await;
-    assert_eq!(via_merged.status, StatusCode::OK);
+    let now = Snapshot::take(&app, &format!("/profiles/{survivor}")).await;
+    let via_merged = assert_reads_back(&app, &format!("/profiles/{other}"), &now.body).await;
     assert_eq!(
         via_merged.body["customerNumber"], survivor,
         "a merged number answers with the survivor"
     );
     assert_eq!(via_merged.body["relatedCustomerNumbers"], json!([temp, other]));
-    assert_eq!(
-        app.get(&format!("/profiles/{temp}")).await.body["customerNumber"],
-        survivor
-    );
+    assert_reads_back(&app, &format!("/profiles/{temp}"), &now.body).await;
     // The merged profile no longer holds its email nor appears in searches.
+    let found = app.get(&format!("/profiles?email={merged_address}")).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(found.body, json!([]));
+    let reuse = app.create(app.new_profile(Some(&merged_address))).await;
     assert_eq!(
-        app.get(&format!("/profiles?email={merged_address}")).await.body,
-        json!([])
+        numbers(&app.get(&format!("/profiles?email={merged_address}")).await.body),
+        vec![number(&reuse)]
     );
-    app.create(app.new_profile(Some(&merged_address))).await;
     let stored = app.raw_items(TEST_TABLE, other).await;
     let profile = stored
         .iter()
@@ -528,39 +755,32 @@ async fn connect_refuses_what_cannot_be_merged() {
     let b = number(&app.create(app.new_profile(None)).await);
     let temp = number(&app.post("/profiles/temporary", temporary(None, 3600)).await.body);
     let body = |n: i64| json!({"customerNumberToConnect": n, "changedByChannel": "web"});
-    assert_eq!(
-        app.post(&format!("/profiles/{a}/connect"), body(a)).await.status,
-        StatusCode::BAD_REQUEST,
-        "itself"
+    let profile = |n: i64| format!("/profiles/{n}");
+    let (sa, sb, st) = (
+        Snapshot::take(&app, &profile(a)).await,
+        Snapshot::take(&app, &profile(b)).await,
+        Snapshot::take(&app, &format!("/profiles/temporary/{temp}")).await,
     );
-    assert_eq!(
-        app.post(&format!("/profiles/{a}/connect"), body(999_999_999_999))
-            .await
-            .status,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{a}/connect"), json!({"changedByChannel": "web"}))
-            .await
-            .status,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{temp}/connect"), body(a)).await.status,
-        StatusCode::CONFLICT,
-        "into a temporary"
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{a}/deactivate"), deactivation(86_400))
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{b}/connect"), body(a)).await.status,
-        StatusCode::CONFLICT,
-        "a deactivated one"
-    );
+    let all = [&sa, &sb, &st];
+    let r = app.post(&format!("/profiles/{a}/connect"), body(a)).await;
+    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &all, "itself").await;
+    let r = app.post(&format!("/profiles/{a}/connect"), body(999_999_999_999)).await;
+    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &all, "an unknown profile").await;
+    let r = app
+        .post(&format!("/profiles/{a}/connect"), json!({"changedByChannel": "web"}))
+        .await;
+    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 601, &all, "no profile to connect").await;
+    let r = app.post(&format!("/profiles/{temp}/connect"), body(a)).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &all, "into a temporary").await;
+    let d = app
+        .post(&format!("/profiles/{a}/deactivate"), deactivation(86_400))
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let sa = Snapshot::take(&app, &profile(a)).await;
+    assert_eq!(sa.body, d.body);
+    let all = [&sa, &sb, &st];
+    let r = app.post(&format!("/profiles/{b}/connect"), body(a)).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &all, "a deactivated one").await;
     // Another organisation's profile is not there.
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     let r = app
@@ -571,15 +791,15 @@ async fn connect_refuses_what_cannot_be_merged() {
             &[("authorization", &token)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_refused(&app, &r, StatusCode::NOT_FOUND, 704, &all, "another organisation").await;
     // Once merged, a profile cannot be merged again.
-    assert_eq!(
-        app.post(&format!("/profiles/{b}/connect"), body(temp)).await.status,
-        StatusCode::OK
-    );
+    let merged = app.post(&format!("/profiles/{b}/connect"), body(temp)).await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.text);
+    assert_eq!(merged.body["relatedCustomerNumbers"], json!([temp]));
+    assert_eq!(merged.body, connected(&app, b).await);
+    let sb = Snapshot::take(&app, &profile(b)).await;
     let c = number(&app.create(app.new_profile(None)).await);
-    assert_eq!(
-        app.post(&format!("/profiles/{c}/connect"), body(temp)).await.status,
-        StatusCode::CONFLICT
-    );
+    let sc = Snapshot::take(&app, &profile(c)).await;
+    let r = app.post(&format!("/profiles/{c}/connect"), body(temp)).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &[&sb, &sc], "merged already").await;
 }

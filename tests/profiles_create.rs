@@ -2,6 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use customers_tests::app::{TestApp, email};
+use customers_tests::checks::{Snapshot, assert_error, assert_reads_back, list_of, numbers};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -22,18 +23,12 @@ async fn the_docs_example_creates_reads_finds_and_hides_from_other_organisations
     );
     assert!(!created.text.contains("argon2"), "hash never returned");
 
-    let fetched = app.get(&format!("/profiles/{number}")).await;
-    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.text);
-    assert_eq!(fetched.body, created.body);
+    let fetched = assert_reads_back(&app, &format!("/profiles/{number}"), &created.body).await;
+    assert_eq!(fetched.header("etag"), Some("\"1\""));
 
     let found = app.get(&format!("/profiles?email={address}&surname=Nordmann")).await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.text);
-    let numbers: Vec<i64> = found
-        .body
-        .as_array()
-        .map(|a| a.iter().filter_map(|c| c["customerNumber"].as_i64()).collect())
-        .unwrap_or_default();
-    assert_eq!(numbers, vec![number]);
+    assert_eq!(numbers(&found.body), vec![number]);
 
     // Another organisation sees nothing: 404 exactly as for a missing profile, and no search hit.
     let other = app.org + 1;
@@ -50,9 +45,9 @@ async fn the_docs_example_creates_reads_finds_and_hides_from_other_organisations
     let missing = app
         .call(Method::GET, "/profiles/999999999999", None, &[("authorization", &auth)])
         .await;
-    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_error(&hidden, StatusCode::NOT_FOUND, 704, "another organisation's profile");
+    assert_error(&missing, StatusCode::NOT_FOUND, 704, "a missing profile");
     assert_eq!(hidden.body["message"], missing.body["message"]);
-    assert_eq!(hidden.error_code(), missing.error_code());
     let search = app
         .call(
             Method::GET,
@@ -93,6 +88,8 @@ async fn defaults_and_assigned_values_follow_the_contract() {
         "{created_at}"
     );
 
+    assert_reads_back(&app, &format!("/profiles/{number}"), &c).await;
+
     let other = app.create(app.new_profile(None)).await;
     assert_ne!(other["customerNumber"], c["customerNumber"], "numbers are unique");
     assert_ne!(other["uuid"], c["uuid"]);
@@ -112,12 +109,21 @@ async fn language_preference_is_kept_in_step_both_ways() {
         ),
         (Some("ENG"), Some("EN"))
     );
+    assert_reads_back(&app, &format!("/profiles/{}", c["customerNumber"]), &c).await;
 
-    let mut body = app.new_profile(None);
+    let address = email("lang");
+    let mut body = app.new_profile(Some(&address));
     body["languagePreference"] = json!("EN");
     body["languagePreferenceISO6393"] = json!("NOB");
     let r = app.post("/profiles", body).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_error(&r, StatusCode::BAD_REQUEST, 604, "languages that disagree");
+    list_of(&r.body["errors"], 1, "one field error");
+    assert_eq!(r.body["errors"][0]["field"], "languagePreference", "{}", r.text);
+    assert_eq!(
+        app.get(&format!("/profiles?email={address}")).await.body,
+        json!([]),
+        "nothing was created"
+    );
 }
 
 #[tokio::test]
@@ -128,19 +134,28 @@ async fn placeholder_names_are_stored_as_empty_strings() {
     body["surname"] = json!("ikkesatt");
     let c = app.create(body).await;
     assert_eq!((c["firstName"].as_str(), c["surname"].as_str()), (Some(""), Some("")));
+    assert_reads_back(&app, &format!("/profiles/{}", c["customerNumber"]), &c).await;
 }
 
 #[tokio::test]
 async fn email_is_unique_per_organisation_ignoring_case() {
     let app = TestApp::profiles().await;
     let address = email("unique");
-    app.create(app.new_profile(Some(&address))).await;
+    let first = app.create(app.new_profile(Some(&address))).await;
+    let before = Snapshot::take(&app, &format!("/profiles/{}", first["customerNumber"])).await;
+    assert_eq!(before.body, first, "the create's answer is what is stored");
     let again = app
         .post("/profiles", app.new_profile(Some(&address.to_uppercase())))
         .await;
-    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
-    assert_eq!(again.error_code(), 620);
+    assert_error(&again, StatusCode::CONFLICT, 620, "a taken email");
+    list_of(&again.body["errors"], 1, "one field error");
     assert_eq!(again.body["errors"][0]["field"], "email");
+    before.assert_unchanged(&app, "the refused create").await;
+    assert_eq!(
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![first["customerNumber"].as_i64().unwrap_or(0)],
+        "the email still finds only the first profile"
+    );
 
     // The same address in another organisation is a different customer.
     let mut elsewhere = app.new_profile(Some(&address));
@@ -151,6 +166,19 @@ async fn email_is_unique_per_organisation_ignoring_case() {
         .call(Method::POST, "/profiles", Some(elsewhere), &[("authorization", &token)])
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["organisationId"], other);
+    assert_eq!(r.body["email"], address.as_str());
+    assert_ne!(r.body["customerNumber"], first["customerNumber"]);
+    let read = app
+        .call(
+            Method::GET,
+            &format!("/profiles/{}", r.body["customerNumber"]),
+            None,
+            &[("authorization", &token)],
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.body, r.body);
 }
 
 #[tokio::test]
@@ -163,15 +191,26 @@ async fn two_concurrent_creates_with_one_email_let_exactly_one_win() {
             app.post("/profiles", app.new_profile(Some(&address))),
             app.post("/profiles", app.new_profile(Some(&address)))
         );
-        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
-        statuses.sort();
-        assert_eq!(statuses, [201, 409], "round {round}: {} / {}", a.text, b.text);
+        let (winner, loser) = if a.status == StatusCode::CREATED {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        assert_eq!(
+            winner.status,
+            StatusCode::CREATED,
+            "round {round}: {} / {}",
+            a.text,
+            b.text
+        );
+        assert_error(loser, StatusCode::CONFLICT, 620, &format!("round {round}"));
         let found = app.get(&format!("/profiles?email={address}")).await;
         assert_eq!(
-            found.body.as_array().map(Vec::len),
-            Some(1),
-            "exactly one profile holds the email"
+            numbers(&found.body),
+            vec![winner.body["customerNumber"].as_i64().unwrap_or(0)],
+            "exactly the winner holds the email"
         );
+        assert_eq!(found.body[0], winner.body);
     }
 }
 
@@ -183,16 +222,18 @@ async fn customer_ref_is_unique_per_organisation_and_found_by_lookup() {
     body["customerRef"] = json!(reference);
     let c = app.create(body.clone()).await;
     let dup = app.post("/profiles", body).await;
-    assert_eq!(dup.status, StatusCode::CONFLICT);
-    assert_eq!(dup.error_code(), 621);
+    assert_error(&dup, StatusCode::CONFLICT, 621, "a taken reference");
+    list_of(&dup.body["errors"], 1, "one field error");
+    assert_eq!(dup.body["errors"][0]["field"], "customerRef");
 
-    let by_ref = app.get(&format!("/profiles/customer-ref/{reference}")).await;
-    assert_eq!(by_ref.status, StatusCode::OK, "{}", by_ref.text);
-    assert_eq!(by_ref.body["customerNumber"], c["customerNumber"]);
-    assert!(by_ref.header("etag").is_some());
-    assert_eq!(
-        app.get("/profiles/customer-ref/no-such-ref").await.status,
-        StatusCode::NOT_FOUND
+    // The lookup finds the first profile, unchanged by the refused create.
+    let by_ref = assert_reads_back(&app, &format!("/profiles/customer-ref/{reference}"), &c).await;
+    assert_eq!(by_ref.header("etag"), Some("\"1\""));
+    assert_error(
+        &app.get("/profiles/customer-ref/no-such-ref").await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an unknown reference",
     );
 }
 
@@ -210,21 +251,38 @@ async fn a_number_whose_default_reference_is_taken_is_skipped() {
     let c = app.create(app.new_profile(None)).await;
     assert_eq!(c["customerNumber"], first + 3, "number {} was skipped", first + 2);
     assert_eq!(c["customerRef"], (first + 3).to_string());
-    assert_eq!(
-        app.get(&format!("/profiles/{}", first + 2)).await.status,
-        StatusCode::NOT_FOUND
+    assert_reads_back(&app, &format!("/profiles/{}", first + 3), &c).await;
+    assert_reads_back(&app, &format!("/profiles/{}", first + 1), &s).await;
+    assert_error(
+        &app.get(&format!("/profiles/{}", first + 2)).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "the skipped number",
     );
 }
 
 #[tokio::test]
 async fn a_body_for_another_organisation_is_forbidden() {
     let app = TestApp::profiles().await;
-    let mut body = app.new_profile(None);
+    let address = email("foreign");
+    let mut body = app.new_profile(Some(&address));
     body["organisationId"] = json!(app.org + 1);
     let r = app.post("/profiles", body).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(r.error_code(), 630);
+    assert_error(&r, StatusCode::FORBIDDEN, 630, "another organisation in the body");
     assert!(r.body["message"].as_str().unwrap_or("").contains("organisation"));
+    // Nothing was created, in either organisation.
+    assert_eq!(app.get(&format!("/profiles?email={address}")).await.body, json!([]));
+    let token = format!("Bearer {}", app.token_for(app.org + 1));
+    let theirs = app
+        .call(
+            Method::GET,
+            &format!("/profiles?email={address}"),
+            None,
+            &[("authorization", &token)],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
+    assert_eq!(theirs.body, json!([]));
 }
 
 async fn rejected(app: &TestApp, patch: Value) -> (StatusCode, Value) {
@@ -255,6 +313,8 @@ async fn required_fields_and_lengths_are_enforced_with_field_errors() {
     ] {
         let (status, e) = rejected(&app, json!({ field: null })).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}");
+        assert_eq!(e["errorCode"], 601, "{field}: {e}");
+        list_of(&e["errors"], 1, field);
         assert_eq!(e["errors"][0]["field"], field);
         assert_eq!(e["errors"][0]["errorCode"], 601);
     }
@@ -267,6 +327,8 @@ async fn required_fields_and_lengths_are_enforced_with_field_errors() {
     ] {
         let (status, e) = rejected(&app, json!({ field: "x".repeat(limit + 1) })).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}");
+        assert_eq!(e["errorCode"], 602, "{field}: {e}");
+        list_of(&e["errors"], 1, field);
         assert_eq!(e["errors"][0]["field"], field);
         assert_eq!(e["errors"][0]["errorCode"], 602);
         assert!(
@@ -277,51 +339,57 @@ async fn required_fields_and_lengths_are_enforced_with_field_errors() {
         );
     }
     let long_email = format!("{}@example.org", "a".repeat(70));
-    assert_eq!(
-        rejected(&app, json!({"email": long_email})).await.0,
-        StatusCode::BAD_REQUEST
-    );
+    let (status, e) = rejected(&app, json!({"email": long_email})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["errorCode"], 602, "{e}");
+    list_of(&e["errors"], 1, "a long email");
+    assert_eq!(e["errors"][0]["field"], "email");
     // Several problems are reported together.
-    let (_, e) = rejected(
+    let (status, e) = rejected(
         &app,
         json!({"firstName": null, "email": "not-an-email", "nationality": "NO"}),
     )
     .await;
-    let fields: Vec<&str> = e["errors"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|x| x["field"].as_str()).collect())
-        .unwrap_or_default();
-    assert!(
-        fields.contains(&"firstName") && fields.contains(&"email") && fields.contains(&"nationality"),
-        "{fields:?}"
-    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let mut fields: Vec<&str> = list_of(&e["errors"], 3, "three problems")
+        .iter()
+        .map(|x| x["field"].as_str().unwrap_or(""))
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["email", "firstName", "nationality"], "{e}");
     // Nothing half-written: the email of a refused request is still free.
     let address = email("refused");
-    let (status, _) = rejected(&app, json!({"email": address, "nationality": "XXX"})).await;
+    let (status, e) = rejected(&app, json!({"email": address, "nationality": "XXX"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    app.create(app.new_profile(Some(&address))).await;
+    assert_eq!(e["errors"][0]["field"], "nationality", "{e}");
+    assert_eq!(app.get(&format!("/profiles?email={address}")).await.body, json!([]));
+    let c = app.create(app.new_profile(Some(&address))).await;
+    assert_eq!(c["email"], address.as_str());
 }
 
 #[tokio::test]
 async fn formats_of_codes_and_dates_are_checked() {
     let app = TestApp::profiles().await;
-    for (field, bad) in [
-        ("nationality", "NO"),
-        ("nationality", "XYZ"),
-        ("dateOfBirth", "17.05.1990"),
-        ("dateOfBirth", "2999-01-01"),
-        ("expirationDate", "soon"),
-        ("expirationDate", "2001-01-01"),
-        ("profileType", "X"),
-        ("profileType", "T"),
-        ("languagePreferenceISO6393", "QQQ"),
-        ("email", "ola@"),
-        ("password", " "),
-        ("password", "abc"),
+    for (field, bad, code) in [
+        ("nationality", "NO", 603),
+        ("nationality", "XYZ", 603),
+        ("dateOfBirth", "17.05.1990", 603),
+        ("dateOfBirth", "2999-01-01", 604),
+        ("expirationDate", "soon", 603),
+        ("expirationDate", "2001-01-01", 604),
+        ("profileType", "X", 604),
+        ("profileType", "T", 604),
+        ("languagePreferenceISO6393", "QQQ", 603),
+        ("email", "ola@", 603),
+        ("password", " ", 601),
+        ("password", "abc", 602),
     ] {
         let (status, e) = rejected(&app, json!({ field: bad })).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}={bad}");
+        assert_eq!(e["errorCode"], code, "{field}={bad}: {e}");
+        list_of(&e["errors"], 1, &format!("{field}={bad}"));
         assert_eq!(e["errors"][0]["field"], field, "{field}={bad}: {e}");
+        assert_eq!(e["errors"][0]["errorCode"], code, "{field}={bad}: {e}");
     }
     let ok = app
         .create({
@@ -335,6 +403,7 @@ async fn formats_of_codes_and_dates_are_checked() {
     assert_eq!(ok["nationality"], "SWE");
     assert_eq!(ok["dateOfBirth"], json!({"year": 1990, "month": 5, "day": 17}));
     assert_eq!(ok["profileType"], "P");
+    assert_reads_back(&app, &format!("/profiles/{}", ok["customerNumber"]), &ok).await;
 }
 
 #[tokio::test]
@@ -353,6 +422,7 @@ async fn every_telephone_field_error_is_400_with_code_605() {
         let (status, e) = rejected(&app, patch.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{patch}");
         assert_eq!(e["errorCode"], 605, "{patch}: {e}");
+        list_of(&e["errors"], 1, &patch.to_string());
         assert_eq!(e["errors"][0]["errorCode"], 605, "{patch}");
     }
     let c = app
@@ -365,6 +435,7 @@ async fn every_telephone_field_error_is_400_with_code_605() {
     assert_eq!(c["countryCode"], "+47");
     assert_eq!(c["telephoneNumberNoCountryCode"], "91234567");
     assert_eq!(c["telephoneNumber"], "+4791234567");
+    assert_reads_back(&app, &format!("/profiles/{}", c["customerNumber"]), &c).await;
 }
 
 #[tokio::test]
@@ -395,8 +466,11 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_nothing_new() {
     assert_eq!(again.body, first.body, "the first answer, again");
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.header("etag"), first.header("etag"));
+    let number = first.body["customerNumber"].as_i64().unwrap_or(0);
+    let stored = assert_reads_back(&app, &format!("/profiles/{number}"), &first.body).await;
+    assert_eq!(stored.header("etag"), Some("\"1\""), "written once");
     let found = app.get(&format!("/profiles?email={address}")).await;
-    assert_eq!(found.body.as_array().map(Vec::len), Some(1));
+    assert_eq!(numbers(&found.body), vec![number]);
 
     // The same key with another body, or another password, is refused.
     let mut other = body.clone();
@@ -404,8 +478,7 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_nothing_new() {
     let r = app
         .call(Method::POST, "/profiles", Some(other), &[("idempotency-key", &key)])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert_eq!(r.error_code(), 650);
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, 650, "the key with another body");
     let mut other_password = body.clone();
     other_password["password"] = json!("zzzZ999");
     let r = app
@@ -416,7 +489,22 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_nothing_new() {
             &[("idempotency-key", &key)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        650,
+        "the key with another password",
+    );
+    let stored = assert_reads_back(&app, &format!("/profiles/{number}"), &first.body).await;
+    assert_eq!(
+        stored.header("etag"),
+        Some("\"1\""),
+        "the refused retries changed nothing"
+    );
+    assert_eq!(
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![number]
+    );
     // Keys belong to the organisation: the same key elsewhere is a fresh key.
     let other_org = app.org + 1;
     let mut elsewhere = body.clone();
@@ -430,8 +518,10 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_nothing_new() {
             &[("idempotency-key", &key), ("authorization", &token)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert!(r.header("idempotent-replayed").is_none());
+    assert_eq!(r.body["organisationId"], other_org);
+    assert_ne!(r.body["customerNumber"], number, "a profile of its own");
 }
 
 #[tokio::test]
@@ -452,9 +542,11 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_profile() {
         a.text,
         b.text
     );
-    assert_eq!(a.body["customerNumber"], b.body["customerNumber"]);
+    assert_eq!(a.body, b.body);
+    let number = a.body["customerNumber"].as_i64().unwrap_or(0);
+    assert_reads_back(&app, &format!("/profiles/{number}"), &a.body).await;
     let found = app.get(&format!("/profiles?email={address}")).await;
-    assert_eq!(found.body.as_array().map(Vec::len), Some(1));
+    assert_eq!(numbers(&found.body), vec![number]);
     let bad = app
         .call(
             Method::POST,
@@ -463,7 +555,12 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_profile() {
             &[("idempotency-key", "has space")],
         )
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_error(&bad, StatusCode::BAD_REQUEST, 608, "a malformed key");
+    assert_eq!(
+        numbers(&app.get(&format!("/profiles?email={address}")).await.body),
+        vec![number],
+        "the refused request created nothing"
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use customers_tests::app::{TestApp, email};
+use customers_tests::checks::{Snapshot, assert_error, assert_reads_back, assert_refused, list_of, numbers};
 use serde_json::{Value, json};
 
 fn put_body(first_name: &str, email: Option<&str>) -> Value {
@@ -23,6 +24,10 @@ async fn put_replaces_the_updatable_fields_and_records_who_changed_them() {
     create["customerRef"] = json!(format!("ref-{}", uuid::Uuid::new_v4().simple()));
     let c = app.create(create).await;
     let number = c["customerNumber"].as_i64().unwrap_or(0);
+    assert_eq!(
+        (c["vippsId"].as_str(), c["nationality"].as_str()),
+        (Some("vipps-1"), Some("NOR"))
+    );
 
     let mut body = put_body("Kari", Some(&address));
     body["languagePreferenceISO6393"] = json!("NNO");
@@ -34,7 +39,14 @@ async fn put_replaces_the_updatable_fields_and_records_who_changed_them() {
     assert_eq!(r.body["changedByChannel"], "crm");
     assert_eq!(r.body["createdBy"], "test", "creation stamp stays");
     assert_eq!(r.body["createdAt"], c["createdAt"]);
-    assert!(r.body["changedAt"].as_str() >= c["changedAt"].as_str());
+    let (changed, created) = (
+        r.body["changedAt"].as_str().unwrap_or(""),
+        c["changedAt"].as_str().unwrap_or(""),
+    );
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(changed).is_ok() && changed >= created,
+        "changedAt {changed} after {created}"
+    );
     assert!(
         r.body.get("vippsId").is_none() && r.body.get("nationality").is_none(),
         "absent fields are cleared"
@@ -45,7 +57,8 @@ async fn put_replaces_the_updatable_fields_and_records_who_changed_them() {
     );
     assert_eq!(r.body["uuid"], c["uuid"]);
     assert_eq!(r.header("etag"), Some("\"2\""));
-    assert_eq!(app.get(&format!("/profiles/{number}")).await.body, r.body);
+    let stored = assert_reads_back(&app, &format!("/profiles/{number}"), &r.body).await;
+    assert_eq!(stored.header("etag"), Some("\"2\""));
 }
 
 #[tokio::test]
@@ -64,17 +77,29 @@ async fn a_stale_if_match_is_refused_with_412_and_changes_nothing() {
         .call(Method::PUT, &path, Some(put_body("First", None)), &[("if-match", &v1)])
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.header("etag"), Some("\"2\""));
+    let before = Snapshot::take(&app, &path).await;
+    assert_eq!(before.body, ok.body);
+    assert_eq!(before.body["firstName"], "First");
     let stale = app
         .call(Method::PUT, &path, Some(put_body("Second", None)), &[("if-match", &v1)])
         .await;
-    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
-    assert_eq!(stale.error_code(), 640);
-    assert_eq!(app.get(&path).await.body["firstName"], "First");
+    assert_refused(
+        &app,
+        &stale,
+        StatusCode::PRECONDITION_FAILED,
+        640,
+        &[&before],
+        "a stale If-Match",
+    )
+    .await;
     // `*` matches any current version; a list matches if any tag does; weak tags never do.
     let star = app
         .call(Method::PUT, &path, Some(put_body("Third", None)), &[("if-match", "*")])
         .await;
-    assert_eq!(star.status, StatusCode::OK);
+    assert_eq!(star.status, StatusCode::OK, "{}", star.text);
+    assert_eq!(star.header("etag"), Some("\"3\""));
+    assert_eq!(star.body["firstName"], "Third");
     let list = app
         .call(
             Method::PUT,
@@ -84,6 +109,10 @@ async fn a_stale_if_match_is_refused_with_412_and_changes_nothing() {
         )
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.header("etag"), Some("\"4\""));
+    assert_eq!(list.body["firstName"], "Fourth");
+    let before = Snapshot::take(&app, &path).await;
+    assert_eq!(before.body, list.body);
     let weak = app
         .call(
             Method::PUT,
@@ -92,11 +121,19 @@ async fn a_stale_if_match_is_refused_with_412_and_changes_nothing() {
             &[("if-match", "W/\"4\"")],
         )
         .await;
-    assert_eq!(weak.status, StatusCode::PRECONDITION_FAILED);
+    assert_refused(
+        &app,
+        &weak,
+        StatusCode::PRECONDITION_FAILED,
+        640,
+        &[&before],
+        "a weak tag",
+    )
+    .await;
     let junk = app
         .call(Method::PUT, &path, Some(put_body("Sixth", None)), &[("if-match", "4")])
         .await;
-    assert_eq!(junk.status, StatusCode::BAD_REQUEST);
+    assert_refused(&app, &junk, StatusCode::BAD_REQUEST, 608, &[&before], "an unquoted tag").await;
 }
 
 #[tokio::test]
@@ -109,11 +146,12 @@ async fn concurrent_puts_with_one_if_match_let_exactly_one_win() {
         app.call(Method::PUT, &path, Some(put_body("A", None)), &headers),
         app.call(Method::PUT, &path, Some(put_body("B", None)), &headers)
     );
-    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
-    statuses.sort();
-    assert_eq!(statuses, [200, 412], "{} / {}", a.text, b.text);
-    let winner = if a.status == StatusCode::OK { &a } else { &b };
-    assert_eq!(app.get(&path).await.body["firstName"], winner.body["firstName"]);
+    let (winner, loser) = if a.status == StatusCode::OK { (&a, &b) } else { (&b, &a) };
+    assert_eq!(winner.status, StatusCode::OK, "{} / {}", a.text, b.text);
+    assert_error(loser, StatusCode::PRECONDITION_FAILED, 640, "the second write");
+    assert_eq!(winner.header("etag"), Some("\"2\""));
+    let now = assert_reads_back(&app, &path, &winner.body).await;
+    assert_eq!(now.header("etag"), Some("\"2\""), "only the winner wrote");
 }
 
 #[tokio::test]
@@ -135,8 +173,11 @@ async fn without_if_match_concurrent_puts_both_succeed_and_the_last_write_wins()
         Some("\"3\""),
         "both writes applied, one after the other"
     );
+    let mut etags = [a.header("etag"), b.header("etag")];
+    etags.sort();
+    assert_eq!(etags, [Some("\"2\""), Some("\"3\"")], "one write after the other");
     let last = if a.header("etag") == Some("\"3\"") { &a } else { &b };
-    assert_eq!(now.body["firstName"], last.body["firstName"]);
+    assert_eq!(now.body, last.body);
 }
 
 #[tokio::test]
@@ -146,22 +187,37 @@ async fn changing_the_email_moves_its_uniqueness_and_its_search_entry() {
     let new = email("new");
     let taken = email("taken");
     let c = app.create(app.new_profile(Some(&old))).await;
-    app.create(app.new_profile(Some(&taken))).await;
-    let path = format!("/profiles/{}", c["customerNumber"]);
+    let n = c["customerNumber"].as_i64().unwrap_or(0);
+    let holder = app.create(app.new_profile(Some(&taken))).await;
+    let path = format!("/profiles/{n}");
+    let before = Snapshot::take(&app, &path).await;
+    let holder_before = Snapshot::take(&app, &format!("/profiles/{}", holder["customerNumber"])).await;
 
     let clash = app.put(&path, put_body("Ola", Some(&taken.to_uppercase()))).await;
-    assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text);
-    assert_eq!(clash.error_code(), 620);
+    assert_refused(
+        &app,
+        &clash,
+        StatusCode::CONFLICT,
+        620,
+        &[&before, &holder_before],
+        "a taken email",
+    )
+    .await;
+    assert_eq!(numbers(&app.get(&format!("/profiles?email={old}")).await.body), vec![n]);
 
     let moved = app.put(&path, put_body("Ola", Some(&new))).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert_eq!(moved.body["username"], new.as_str());
+    assert_eq!(moved.body["email"], new.as_str());
+    assert_reads_back(&app, &path, &moved.body).await;
     let by_old = app.get(&format!("/profiles?email={old}")).await;
     assert_eq!(by_old.body, json!([]), "no stale search entry");
     let by_new = app.get(&format!("/profiles?email={new}")).await;
-    assert_eq!(by_new.body.as_array().map(Vec::len), Some(1));
+    assert_eq!(numbers(&by_new.body), vec![n]);
     // The old address is free again.
-    app.create(app.new_profile(Some(&old))).await;
+    let reuse = app.create(app.new_profile(Some(&old))).await;
+    assert_eq!(reuse["email"], old.as_str());
+    assert_ne!(reuse["customerNumber"], n);
 }
 
 #[tokio::test]
@@ -169,19 +225,40 @@ async fn put_validates_like_create_and_answers_404_for_strangers() {
     let app = TestApp::profiles().await;
     let c = app.create(app.new_profile(None)).await;
     let path = format!("/profiles/{}", c["customerNumber"]);
+    let before = Snapshot::take(&app, &path).await;
+    assert_eq!(before.body, c);
     let missing = app.put(&path, json!({"firstName": "Ola", "surname": "N"})).await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    let fields: Vec<&str> = missing.error()["errors"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
-        .unwrap_or_default();
+    assert_refused(
+        &app,
+        &missing,
+        StatusCode::BAD_REQUEST,
+        601,
+        &[&before],
+        "no change stamp",
+    )
+    .await;
+    let fields: Vec<&str> = list_of(&missing.body["errors"], 2, "two missing fields")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(fields, vec!["changedBy", "changedByChannel"]);
     let mut deleted = put_body("Ola", None);
     deleted["status"] = json!("D");
-    assert_eq!(app.put(&path, deleted).await.status, StatusCode::BAD_REQUEST);
+    let r = app.put(&path, deleted).await;
+    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &[&before], "status D").await;
+    assert_eq!(r.body["errors"][0]["field"], "status", "{}", r.text);
     let mut phone = put_body("Ola", None);
     phone["countryCode"] = json!("+47");
-    assert_eq!(app.put(&path, phone).await.error_code(), 605);
+    let r = app.put(&path, phone).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        605,
+        &[&before],
+        "a country code alone",
+    )
+    .await;
 
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     let foreign = app
@@ -192,10 +269,20 @@ async fn put_validates_like_create_and_answers_404_for_strangers() {
             &[("authorization", &token)],
         )
         .await;
-    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&path).await.body["firstName"], "Ola", "nothing changed");
-    assert_eq!(
-        app.put("/profiles/999999999999", put_body("X", None)).await.status,
-        StatusCode::NOT_FOUND
+    assert_refused(
+        &app,
+        &foreign,
+        StatusCode::NOT_FOUND,
+        704,
+        &[&before],
+        "another organisation",
+    )
+    .await;
+    assert_eq!(before.body["firstName"], "Ola");
+    assert_error(
+        &app.put("/profiles/999999999999", put_body("X", None)).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a missing profile",
     );
 }

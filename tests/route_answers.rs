@@ -608,3 +608,32 @@ async fn preferences_routes() {
     s.get("get a deleted one", &format!("/preferences/{p}")).await;
     s.snapshot("preferences_routes");
 }
+
+/// A retried create answers exactly what the first create answered, in the shape of the
+/// operation it was sent to: body, status and headers alike.
+#[tokio::test]
+async fn a_replayed_create_answers_exactly_as_the_first_did_on_both_create_paths() {
+    let app = TestApp::profiles().await;
+    let temporary =
+        json!({"createdBy": "web", "createdByChannel": "web", "expirationDate": in_days(2), "firstName": "Anne"});
+    let permanent = app.new_profile(Some("replayed@example.org"));
+    for (path, body, key) in [
+        ("/profiles/temporary", temporary, "replay-temporary"),
+        ("/profiles", permanent, "replay-permanent"),
+    ] {
+        let first = app
+            .call(Method::POST, path, Some(body.clone()), &[("idempotency-key", key)])
+            .await;
+        assert_eq!(first.status.as_u16(), 201, "{}", first.text);
+        let again = app
+            .call(Method::POST, path, Some(body), &[("idempotency-key", key)])
+            .await;
+        assert_eq!(again.status, first.status, "{path}");
+        assert_eq!(again.body, first.body, "{path}: the same body, in the same shape");
+        for header in ["etag", "location", "content-type"] {
+            assert_eq!(again.header(header), first.header(header), "{path}: {header}");
+        }
+        assert_eq!(first.header("idempotent-replayed"), None);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    }
+}

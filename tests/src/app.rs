@@ -3,57 +3,66 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use customers_http::{ApiState, AuthConfig};
+use customers_contract::routes::{Function, function_for};
+use customers_domain::clock::ShiftedClock;
+use customers_dynamodb::DynamoStore;
+use customers_http::{AuthConfig, Settings};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// The shared state every function builds at start-up, over the real DynamoDB adapter.
-pub fn state(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig) -> ApiState {
-    let store = Arc::new(customers_dynamodb::DynamoProfileStore::new(client, table));
-    ApiState::new(store, auth, 10).unwrap_or_else(|e| panic!("{e}"))
+/// Every function's router, as each Lambda builds it, over the real DynamoDB adapter.
+pub fn routers(store: Arc<DynamoStore>, settings: Settings) -> Result<HashMap<Function, axum::Router>, String> {
+    Ok(HashMap::from([
+        (Function::Profiles, profiles::router(store.clone(), settings.clone())?),
+        (
+            Function::TemporaryProfiles,
+            temporary_profiles::router(store.clone(), settings.clone())?,
+        ),
+        (
+            Function::Credentials,
+            credentials::router(store.clone(), settings.clone())?,
+        ),
+        (
+            Function::CustomerAccounts,
+            customer_accounts::router(store.clone(), settings.clone())?,
+        ),
+        (Function::Preferences, preferences::router(store, settings)?),
+    ]))
 }
 
-/// Every function's router behind one entry, routed by path as API Gateway routes them
-/// (`/profiles/temporary` and below to temporary-profiles, the rest to profiles).
+/// Every function's router behind one entry, routed by path as API Gateway routes them: by the
+/// routing table. A path no operation has goes to the profiles function, whose fallback answers.
 #[derive(Clone)]
 pub struct Gateway {
-    profiles: axum::Router,
-    temporary_profiles: axum::Router,
-    credentials: axum::Router,
-    customer_accounts: axum::Router,
-    preferences: axum::Router,
+    routers: HashMap<Function, axum::Router>,
 }
 
 impl Gateway {
+    pub fn new(routers: HashMap<Function, axum::Router>) -> Self {
+        Self { routers }
+    }
+
     pub fn function_for(&self, path: &str) -> axum::Router {
         let path = path.split('?').next().unwrap_or("");
-        if path == "/profiles/temporary" || path.starts_with("/profiles/temporary/") {
-            self.temporary_profiles.clone()
-        } else if path.contains("/customer-accounts") {
-            self.customer_accounts.clone()
-        } else if path.starts_with("/preferences") || path.contains("/preferences") {
-            self.preferences.clone()
-        } else if path == "/profiles/verify-credentials"
-            || path == "/profiles/generate-password"
-            || path.ends_with("/password")
-            || path.ends_with("/change-password")
-        {
-            self.credentials.clone()
-        } else {
-            self.profiles.clone()
-        }
+        self.router(function_for(path).unwrap_or(Function::Profiles))
+    }
+
+    /// One function's router.
+    pub fn router(&self, function: Function) -> axum::Router {
+        self.routers
+            .get(&function)
+            .cloned()
+            .unwrap_or_else(|| panic!("no router for {}", function.name()))
     }
 }
 
-pub fn gateway(state: ApiState) -> Gateway {
-    Gateway {
-        temporary_profiles: temporary_profiles::router(state.clone()),
-        credentials: credentials::router(state.clone()),
-        customer_accounts: customer_accounts::router(state.clone()),
-        preferences: preferences::router(state.clone()),
-        profiles: profiles::router(state),
-    }
+/// The gateway over the real DynamoDB adapter with this clock.
+pub fn gateway(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig, clock: Arc<ShiftedClock>) -> Gateway {
+    let store = Arc::new(DynamoStore::new(client, table));
+    let settings = Settings::new(auth, clock, 10).unwrap_or_else(|e| panic!("{e}"));
+    Gateway::new(routers(store, settings).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The table the in-process tests share; each test works in organisations of its own.
@@ -61,6 +70,8 @@ pub const TEST_TABLE: &str = "customers-it";
 
 pub struct TestApp {
     pub router: Gateway,
+    /// The functions' clock: moving it moves "now" for every rule that depends on time.
+    pub clock: Arc<ShiftedClock>,
     /// An organisation no other test uses.
     pub org: i64,
     pub client: aws_sdk_dynamodb::Client,
@@ -250,8 +261,10 @@ impl TestApp {
             issuer: crate::issuer::ISSUER.to_string(),
             audience: crate::issuer::AUDIENCE.to_string(),
         };
+        let clock = Arc::new(ShiftedClock::new());
         Self {
-            router: gateway(state(client.clone(), table, auth)),
+            router: gateway(client.clone(), table, auth, clock.clone()),
+            clock,
             org: unique_org(),
             client,
             jwks_url,
@@ -287,6 +300,19 @@ impl TestApp {
     }
 
     pub async fn raw(&self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, String)]) -> TestResponse {
+        let router = self.router.function_for(path);
+        self.raw_on(&router, method, path, body, headers).await
+    }
+
+    /// A request to one function's router, whatever the path.
+    pub async fn raw_on(
+        &self,
+        router: &axum::Router,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             builder = builder.header(*k, v);
@@ -294,12 +320,7 @@ impl TestApp {
         let request = builder
             .body(Body::from(body))
             .unwrap_or_else(|e| panic!("request: {e}"));
-        let response = self
-            .router
-            .function_for(path)
-            .oneshot(request)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let response = router.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)

@@ -2,6 +2,7 @@
 //! in-process client of the very router each Lambda runs.
 
 pub mod app;
+pub mod checks;
 pub mod issuer;
 pub mod openapi;
 pub mod poller;

@@ -9,44 +9,12 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::Utc;
-use customers_domain::Customer;
-use customers_domain::events::{CustomerChanged, EventPublisher, ProfileChange};
-use serde::Deserialize;
-
-/// The principal of TTL deletions in a stream record's userIdentity.
-pub const TTL_PRINCIPAL: &str = "dynamodb.amazonaws.com";
-
-#[derive(Deserialize)]
-struct Keys {
-    sk: String,
-}
-
-fn customer(image: &serde_dynamo::Item) -> Result<Box<Customer>, String> {
-    serde_dynamo::from_item(image.clone())
-        .map(Box::new)
-        .map_err(|e| format!("profile image: {e}"))
-}
+use customers_domain::events::{CustomerChanged, EventPublisher};
 
 /// The event for one stream record, or `None` for items that are not profiles.
 pub fn event_for(record: &EventRecord) -> Result<Option<CustomerChanged>, String> {
-    let keys: Keys = serde_dynamo::from_item(record.change.keys.clone()).map_err(|e| format!("keys: {e}"))?;
-    if keys.sk != "PROFILE" {
+    let Some(change) = customers_dynamodb::stream::profile_change(record)? else {
         return Ok(None);
-    }
-    let change = match record.event_name.as_str() {
-        "INSERT" => ProfileChange::Inserted(customer(&record.change.new_image)?),
-        "MODIFY" => ProfileChange::Modified {
-            old: customer(&record.change.old_image)?,
-            new: customer(&record.change.new_image)?,
-        },
-        "REMOVE" => ProfileChange::Removed {
-            old: customer(&record.change.old_image)?,
-            by_ttl: record
-                .user_identity
-                .as_ref()
-                .is_some_and(|u| u.principal_id == TTL_PRINCIPAL),
-        },
-        other => return Err(format!("unknown event name {other}")),
     };
     let seen = record.change.approximate_creation_date_time;
     let at = if seen.timestamp() > 0 { seen } else { Utc::now() };
@@ -70,27 +38,20 @@ pub async fn handle(event: Event, publisher: &dyn EventPublisher) -> DynamoDbEve
             Ok(Some(changed)) => changed,
             Err(e) => {
                 // Retrying cannot mend it; after the retries Lambda sends it to the on-failure queue.
-                tracing::error!(sequence, error = %e, "stream record cannot be read");
+                let key = customers_dynamodb::stream::record_key(record);
+                tracing::error!(sequence, key, error = %e, "stream record cannot be read");
                 return failed_at(record);
             }
         };
-        let organisation =
-            match customers_domain::values::OrganisationId::parse("organisationId", changed.organisation_id) {
-                Ok(o) => o,
-                Err(e) => {
-                    tracing::error!(sequence, error = %e.message, "stream record has no valid organisation");
-                    return failed_at(record);
-                }
-            };
-        if let Err(e) = publisher.publish(organisation, &changed).await {
+        if let Err(e) = publisher.publish(&changed).await {
             tracing::warn!(sequence, error = %e, "publish failed; the batch resumes from this record");
             return failed_at(record);
         }
         tracing::info!(
             sequence,
             event_type = changed.event_type.as_str(),
-            customer_number = changed.customer_number,
-            version = changed.version,
+            customer_number = %changed.customer_number,
+            version = %changed.version,
             "change published"
         );
     }
@@ -130,11 +91,7 @@ mod tests {
 
     #[async_trait::async_trait]
     impl EventPublisher for Recorder {
-        async fn publish(
-            &self,
-            _: customers_domain::values::OrganisationId,
-            event: &CustomerChanged,
-        ) -> Result<(), String> {
+        async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
             self.0.lock().map_err(|e| e.to_string())?.push(event.clone());
             Ok(())
         }
@@ -149,11 +106,15 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].event_type, ChangeType::Expire);
         assert_eq!(
-            (events[0].customer_number, events[0].organisation_id, events[0].version),
+            (
+                events[0].customer_number.value(),
+                events[0].organisation_id.value(),
+                events[0].version.value()
+            ),
             (42, 7, 4)
         );
         assert_eq!(events[0].event_id, "ttl-1");
-        assert_eq!(events[0].profile_type, "T");
+        assert_eq!(events[0].profile_type.code(), "T");
     }
 
     #[tokio::test]

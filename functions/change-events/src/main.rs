@@ -6,7 +6,7 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    customers_http::telemetry::init();
+    customers_telemetry::init();
     let publisher = SnsPublisher::from_env().await.map_err(|e| {
         tracing::error!(error = %e, "configuration is incomplete");
         Error::from(e)

@@ -1,18 +1,21 @@
-//! HTTP handlers of the credentials group. Thin: extract, call the service, answer. No request
-//! body of this group is ever logged.
+//! HTTP handlers of the credentials group. Thin: extract, call the capability, answer. No
+//! request body of this group is ever logged.
 
+use crate::State;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::State as Serve;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use customers_domain::contract::CustomerResponse;
-use customers_domain::credentials::{
+use axum::response::Response;
+use customers_contract::ErrorResponse;
+use customers_contract::credentials::{
     ChangePasswordRequest, GeneratePasswordRequest, GeneratePasswordResponse, NewPasswordRequest,
     VerifyCredentialsRequest,
 };
+use customers_contract::profile::CustomerResponse;
+use customers_domain::error::ensure_caller;
+use customers_http::ApiError;
 use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody};
-use customers_http::respond::with_etag;
-use customers_http::{ApiError, ApiState};
+use customers_http::respond::ok;
 
 /// Verify credentials
 ///
@@ -27,20 +30,18 @@ use customers_http::{ApiError, ApiState};
     request_body = VerifyCredentialsRequest,
     responses(
         (status = 200, description = "OK", body = CustomerResponse),
-        (status = 403, description = "The email or password is wrong (errorCode 710)", body = customers_http::ErrorResponse),
-        (status = 429, description = "Too many failed attempts (errorCode 729); see Retry-After", body = customers_http::ErrorResponse),
+        (status = 403, description = "The email or password is wrong (errorCode 710)", body = ErrorResponse),
+        (status = 429, description = "Too many failed attempts (errorCode 729); see Retry-After", body = ErrorResponse),
     )
 )]
 pub async fn verify(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     body: JsonBody<VerifyCredentialsRequest>,
 ) -> Result<Response, ApiError> {
-    let customer = state.service.verify_credentials(auth.caller, &body.value).await?;
-    Ok(with_etag(
-        Json(customer.to_response(false)).into_response(),
-        &customer.etag(),
-    ))
+    let sign_in = body.value.parse()?;
+    let customer = s.serve.sign_in(auth.organisation, sign_in).await?;
+    Ok(ok(CustomerResponse::of(&customer, false), customer.version))
 }
 
 /// Generate password
@@ -53,16 +54,19 @@ pub async fn verify(
     responses((status = 200, description = "OK", body = GeneratePasswordResponse))
 )]
 pub async fn generate(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     body: JsonBody<GeneratePasswordRequest>,
 ) -> Result<Json<GeneratePasswordResponse>, ApiError> {
-    Ok(Json(
-        state
-            .service
-            .generate_password(auth.caller, &body.value, &auth.client_name)
-            .await?,
-    ))
+    let (email, organisation) = body.value.parse()?;
+    if let Some(given) = organisation {
+        ensure_caller(given, auth.organisation)?;
+    }
+    let generated = s
+        .serve
+        .generate_password(auth.organisation, &email, auth.actor()?)
+        .await?;
+    Ok(Json(GeneratePasswordResponse::of(&generated)))
 }
 
 /// Set password
@@ -75,14 +79,14 @@ pub async fn generate(
     responses((status = 204, description = "Set"))
 )]
 pub async fn set(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     body: JsonBody<NewPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .service
-        .set_password(auth.caller, number, &body.value, &auth.client_name)
+    let password = body.value.parse()?;
+    s.serve
+        .set_password(auth.organisation, number, password, auth.actor()?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -97,18 +101,18 @@ pub async fn set(
     params(("customerNumber" = i64, Path, description = "Customer number")),
     responses(
         (status = 204, description = "Changed"),
-        (status = 403, description = "The old password is wrong (errorCode 710)", body = customers_http::ErrorResponse),
+        (status = 403, description = "The old password is wrong (errorCode 710)", body = ErrorResponse),
     )
 )]
 pub async fn change(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     body: JsonBody<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .service
-        .change_password(auth.caller, number, &body.value, &auth.client_name)
+    let (old, new) = body.value.parse()?;
+    s.serve
+        .change_password(auth.organisation, number, old, new, auth.actor()?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,24 +1,37 @@
-//! The `credentials` Lambda (the contract's "Authentication admin"): verify credentials, set,
-//! change and generate passwords. Passwords are kept only as Argon2id hashes.
+//! The `credentials` Lambda: verify credentials, and set, change and generate passwords.
 
 mod handlers;
 pub mod openapi;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{post, put};
-use customers_http::middleware::{method_not_allowed, unknown_path};
-use customers_http::{ApiState, with_contract_layers};
+use axum::routing::on;
+use customers_contract::routes::Function;
+use customers_domain::credentials::Credentials;
+use customers_domain::ports::{PasswordHashes, Port, ProfileReads, ProfileWrites, SignInAttempts};
+use customers_http::{Served, Settings};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
-pub fn router(state: ApiState) -> Router {
-    let routes = Router::new()
-        .route("/profiles/verify-credentials", post(handlers::verify))
-        .route("/profiles/generate-password", post(handlers::generate))
-        .route("/profiles/{customerNumber}/password", put(handlers::set))
-        .route("/profiles/{customerNumber}/change-password", post(handlers::change))
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(customers_http::BODY_LIMIT_BYTES))
-        .with_state(state);
-    with_contract_layers(routes)
+pub type State = Served<Credentials>;
+
+/// The storage ports this function uses: its IAM policy grants their actions and no others.
+pub fn ports() -> BTreeSet<Port> {
+    Credentials::PORTS.iter().copied().collect()
+}
+
+pub fn router<S>(store: Arc<S>, settings: Settings) -> Result<Router, String>
+where
+    S: ProfileReads + ProfileWrites + SignInAttempts + PasswordHashes + 'static,
+{
+    let credentials = Credentials::new(store, settings.clock.clone(), settings.hasher);
+    let state = Served::new(&settings, credentials);
+    customers_http::router(Function::Credentials, state, |id, method| {
+        Some(match id {
+            "verifyCredentials" => on(method, handlers::verify),
+            "generatePassword" => on(method, handlers::generate),
+            "setPassword" => on(method, handlers::set),
+            "changePassword" => on(method, handlers::change),
+            _ => return None,
+        })
+    })
 }

@@ -1,6 +1,6 @@
 //! The OpenAPI description of the credentials group, generated from the handlers and types.
 
-use customers_domain::credentials::{
+use customers_contract::credentials::{
     ChangePasswordRequest, GeneratePasswordRequest, GeneratePasswordResponse, NewPasswordRequest,
     VerifyCredentialsRequest,
 };

@@ -1,29 +1,29 @@
 //! HTTP handlers of the customer-accounts group.
 
+use crate::State;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::State as Serve;
 use axum::http::HeaderMap;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use customers_contract::ErrorResponse;
+use customers_contract::WireError;
+use customers_contract::accounts::{
+    CustomerAccountPatchRequest, CustomerAccountRequest, CustomerAccountResponse, account_id,
+};
+use customers_contract::profile::CustomerResponse;
 use customers_domain::Customer;
-use customers_domain::contract::CustomerResponse;
-use customers_domain::resources::{CustomerAccountPatchRequest, CustomerAccountRequest, CustomerAccountResponse};
+use customers_domain::values::AccountId;
+use customers_http::ApiError;
 use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, MergePatch, TextPath, if_match};
-use customers_http::respond::with_etag;
-use customers_http::{ApiError, ApiState};
+use customers_http::respond::{created_item, ok};
 
-fn accounts(c: &Customer) -> Vec<CustomerAccountResponse> {
+/// The account as the answer shows it.
+fn account(c: &Customer, id: &AccountId) -> Result<CustomerAccountResponse, ApiError> {
     c.customer_accounts
         .iter()
-        .map(|a| a.to_response(c.customer_number, c.default_account.as_deref()))
-        .collect()
-}
-
-fn account(c: &Customer, id: &str) -> Result<CustomerAccountResponse, ApiError> {
-    accounts(c)
-        .into_iter()
-        .find(|a| a.customer_account_id == id)
-        .ok_or_else(ApiError::internal)
+        .find(|a| &a.account_id == id)
+        .map(|a| CustomerAccountResponse::of(a, c))
+        .ok_or_else(|| ApiError(WireError::internal("the written account is not in the profile")))
 }
 
 /// Get customer accounts
@@ -33,11 +33,12 @@ fn account(c: &Customer, id: &str) -> Result<CustomerAccountResponse, ApiError> 
     params(("customerNumber" = i64, Path, description = "Customer number")),
     responses((status = 200, description = "OK", body = Vec<CustomerAccountResponse>)))]
 pub async fn list(
-    State(s): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
 ) -> Result<Json<Vec<CustomerAccountResponse>>, ApiError> {
-    Ok(Json(accounts(&s.service.profile_resources(auth.caller, n).await?)))
+    let c = s.serve.profile(auth.organisation, n).await?;
+    Ok(Json(CustomerAccountResponse::list(&c)))
 }
 
 /// Create a new customer account
@@ -46,21 +47,17 @@ pub async fn list(
 #[utoipa::path(post, path = "/profiles/{customerNumber}/customer-accounts", tag = "Customer accounts client", operation_id = "createCustomerAccount",
     request_body = CustomerAccountRequest, params(("customerNumber" = i64, Path, description = "Customer number")),
     responses((status = 201, description = "Created", body = CustomerAccountResponse),
-        (status = 409, description = "The account id is used by a profile of the organisation", body = customers_http::ErrorResponse)))]
+        (status = 409, description = "The account id is used by a profile of the organisation", body = ErrorResponse)))]
 pub async fn add(
-    State(s): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     body: JsonBody<CustomerAccountRequest>,
 ) -> Result<Response, ApiError> {
-    let (c, id) = s
-        .service
-        .add_account(auth.caller, n, &body.value, &auth.client_name)
-        .await?;
-    Ok(with_etag(
-        (StatusCode::CREATED, Json(account(&c, &id)?)).into_response(),
-        &c.etag(),
-    ))
+    let new = body.value.parse()?;
+    let id = new.account_id.clone();
+    let c = s.serve.add(auth.organisation, n, new, auth.actor()?).await?;
+    Ok(created_item(account(&c, &id)?, c.version))
 }
 
 /// Patch a customer account. Follows the JSON Merge Patch RFC7396 standard.
@@ -71,18 +68,21 @@ pub async fn add(
     params(("customerNumber" = i64, Path, description = "Customer number"), ("accountId" = String, Path, description = "Customer account id")),
     responses((status = 200, description = "OK", body = CustomerAccountResponse)))]
 pub async fn patch(
-    State(s): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     TextPath(id): TextPath,
     headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
+    let id = account_id("accountId", &id)?;
+    let expected = if_match(&headers)?;
+    let patch = CustomerAccountPatchRequest::parse(&patch)?;
     let c = s
-        .service
-        .patch_account(auth.caller, n, &id, &patch, &auth.client_name, if_match(&headers)?)
+        .serve
+        .patch(auth.organisation, n, &id, patch, auth.actor()?, expected.as_ref())
         .await?;
-    Ok(with_etag(Json(account(&c, &id)?).into_response(), &c.etag()))
+    Ok(ok(account(&c, &id)?, c.version))
 }
 
 /// Delete a customer account tied to a customer profile
@@ -92,24 +92,22 @@ pub async fn patch(
     params(("customerNumber" = i64, Path, description = "Customer number"), ("accountId" = String, Path, description = "Customer account id")),
     responses((status = 200, description = "OK: the accounts left", body = Vec<CustomerAccountResponse>)))]
 pub async fn delete(
-    State(s): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(n): CustomerNumberPath,
     TextPath(id): TextPath,
 ) -> Result<Response, ApiError> {
-    let c = s.service.delete_account(auth.caller, n, &id).await?;
-    Ok(with_etag(Json(accounts(&c)).into_response(), &c.etag()))
+    let id = account_id("accountId", &id)?;
+    let c = s.serve.remove(auth.organisation, n, &id).await?;
+    Ok(ok(CustomerAccountResponse::list(&c), c.version))
 }
 
 /// Get profile by customer account id
 #[utoipa::path(get, path = "/profiles/customer-accounts/{accountId}", tag = "Customer accounts client", operation_id = "getProfileByCustomerAccountId",
     params(("accountId" = String, Path, description = "Customer account id")),
     responses((status = 200, description = "OK", body = CustomerResponse)))]
-pub async fn owner(
-    State(s): State<ApiState>,
-    auth: Authenticated,
-    TextPath(id): TextPath,
-) -> Result<Response, ApiError> {
-    let c = s.service.profile_by_account(auth.caller, &id).await?;
-    Ok(with_etag(Json(c.to_response(false)).into_response(), &c.etag()))
+pub async fn owner(Serve(s): Serve<State>, auth: Authenticated, TextPath(id): TextPath) -> Result<Response, ApiError> {
+    let id = account_id("accountId", &id)?;
+    let c = s.serve.owner(auth.organisation, &id).await?;
+    Ok(ok(CustomerResponse::of(&c, false), c.version))
 }

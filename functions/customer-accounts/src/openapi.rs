@@ -1,6 +1,6 @@
 //! The OpenAPI description of the customer-accounts group.
 
-use customers_domain::resources::{CustomerAccountPatchRequest, CustomerAccountRequest, CustomerAccountResponse};
+use customers_contract::accounts::{CustomerAccountPatchRequest, CustomerAccountRequest, CustomerAccountResponse};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]

@@ -1,35 +1,56 @@
-//! The `preferences` Lambda: the organisation's own catalogue of preferences, and each
-//! customer's chosen preferences with their values.
+//! The `preferences` Lambda: the organisation's preference catalogue, and the preferences each
+//! customer has chosen from it.
 
-mod handlers;
+mod catalogue;
+mod choices;
 pub mod openapi;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get};
-use customers_http::middleware::{method_not_allowed, unknown_path};
-use customers_http::{ApiState, with_contract_layers};
+use axum::routing::on;
+use customers_contract::routes::Function;
+use customers_domain::ports::{Port, PreferenceCatalogue, ProfileReads, ProfileWrites};
+use customers_domain::preferences::{Catalogue, CustomerPreferences};
+use customers_http::{Served, Settings};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
-pub fn router(state: ApiState) -> Router {
-    let routes = Router::new()
-        .route("/preferences", get(handlers::list).post(handlers::add))
-        .route(
-            "/preferences/{preferenceId}",
-            get(handlers::get).put(handlers::update).delete(handlers::remove),
-        )
-        .route(
-            "/profiles/{customerNumber}/preferences",
-            get(handlers::customer_list)
-                .post(handlers::customer_add)
-                .put(handlers::customer_replace),
-        )
-        .route(
-            "/profiles/{customerNumber}/preferences/{preferenceId}",
-            delete(handlers::customer_remove),
-        )
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(customers_http::BODY_LIMIT_BYTES))
-        .with_state(state);
-    with_contract_layers(routes)
+/// The capabilities this function serves, wired once per instance.
+pub struct Capabilities {
+    pub catalogue: Catalogue,
+    pub choices: CustomerPreferences,
+}
+
+pub type State = Served<Capabilities>;
+
+/// The storage ports this function uses: its IAM policy grants their actions and no others.
+pub fn ports() -> BTreeSet<Port> {
+    [Catalogue::PORTS, CustomerPreferences::PORTS]
+        .concat()
+        .into_iter()
+        .collect()
+}
+
+pub fn router<S>(store: Arc<S>, settings: Settings) -> Result<Router, String>
+where
+    S: ProfileReads + ProfileWrites + PreferenceCatalogue + 'static,
+{
+    let capabilities = Capabilities {
+        catalogue: Catalogue::new(store.clone(), settings.clock.clone()),
+        choices: CustomerPreferences::new(store, settings.clock.clone()),
+    };
+    let state = Served::new(&settings, capabilities);
+    customers_http::router(Function::Preferences, state, |id, method| {
+        Some(match id {
+            "listPreferences" => on(method, catalogue::list),
+            "addPreference" => on(method, catalogue::add),
+            "findPreferenceById" => on(method, catalogue::get),
+            "updatePreference" => on(method, catalogue::update),
+            "deletePreference" => on(method, catalogue::remove),
+            "getCustomerPreferences" => on(method, choices::list),
+            "addCustomerPreference" => on(method, choices::add),
+            "replaceCustomerPreferences" => on(method, choices::replace),
+            "removeCustomerPreference" => on(method, choices::remove),
+            _ => return None,
+        })
+    })
 }

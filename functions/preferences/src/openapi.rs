@@ -1,6 +1,6 @@
 //! The OpenAPI description of the preferences group.
 
-use customers_domain::resources::{
+use customers_contract::preferences::{
     CustomerPreferenceRequest, CustomerPreferenceResponse, PreferenceRequest, PreferenceResponse,
 };
 use utoipa::OpenApi;
@@ -8,8 +8,8 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        crate::handlers::list, crate::handlers::add, crate::handlers::get, crate::handlers::update, crate::handlers::remove,
-        crate::handlers::customer_list, crate::handlers::customer_add, crate::handlers::customer_replace, crate::handlers::customer_remove,
+        crate::catalogue::list, crate::catalogue::add, crate::catalogue::get, crate::catalogue::update, crate::catalogue::remove,
+        crate::choices::list, crate::choices::add, crate::choices::replace, crate::choices::remove,
     ),
     components(schemas(PreferenceRequest, PreferenceResponse, CustomerPreferenceRequest, CustomerPreferenceResponse)),
     tags(

@@ -1,54 +1,101 @@
-//! The `profiles` Lambda: permanent customer profiles and their lifecycle. Routes its paths
-//! internally; each handler extracts typed inputs, calls the domain service and shapes the answer.
+//! The `profiles` Lambda: permanent profiles (create, read, update, search, bulk lookups),
+//! their lifecycle (deactivate, restore, connect), and the postal addresses, ecards and notes
+//! kept in them. Routed from the routing table; each handler extracts typed inputs, calls its
+//! capability and shapes the answer.
 
-mod handlers;
+mod addresses;
+mod ecards;
+mod lifecycle;
+mod listed;
+mod notes;
 pub mod openapi;
-mod resources;
+mod profiles;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post, put};
-use customers_http::middleware::{method_not_allowed, unknown_path};
-use customers_http::{ApiState, with_contract_layers};
+use axum::routing::on;
+use customers_contract::routes::Function;
+use customers_domain::addresses::AddressBook;
+use customers_domain::ecards::TravelCards;
+use customers_domain::lifecycle::Lifecycle;
+use customers_domain::notes::Notes;
+use customers_domain::ports::{
+    CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads, ProfileSearch,
+    ProfileWrites,
+};
+use customers_domain::profiles::ProfileService;
+use customers_http::{Served, Settings};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
-pub fn router(state: ApiState) -> Router {
-    let routes = Router::new()
-        .route("/profiles", post(handlers::create).get(handlers::find))
-        .route("/profiles/", post(handlers::create).get(handlers::find))
-        .route("/profiles-search", get(handlers::search))
-        .route("/profiles/bulk", post(handlers::bulk))
-        .route("/profiles/customer-ref/{customerRef}", get(handlers::get_by_ref))
-        .route("/profiles/{customerNumber}", get(handlers::get).put(handlers::update))
-        .route("/profiles/{customerNumber}/deactivate", post(handlers::deactivate))
-        .route("/profiles/{customerNumber}/restore", post(handlers::restore))
-        .route("/profiles/{customerNumber}/connect", post(handlers::connect))
-        .route(
-            "/profiles/{customerNumber}/postal-addresses",
-            get(resources::list_addresses).post(resources::add_address),
-        )
-        .route(
-            "/profiles/{customerNumber}/postal-addresses/{addressId}",
-            put(resources::replace_address).delete(resources::delete_address),
-        )
-        .route(
-            "/profiles/{customerNumber}/ecards",
-            get(resources::list_ecards).post(resources::add_ecard),
-        )
-        .route(
-            "/profiles/{customerNumber}/ecards/{ecardId}",
-            put(resources::replace_ecard).delete(resources::delete_ecard),
-        )
-        .route(
-            "/profiles/{customerNumber}/notes",
-            get(resources::list_notes).post(resources::add_note),
-        )
-        .route(
-            "/profiles/{customerNumber}/notes/{noteId}",
-            delete(resources::delete_note),
-        )
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(customers_http::BODY_LIMIT_BYTES))
-        .with_state(state);
-    with_contract_layers(routes)
+/// The capabilities this function serves, wired once per instance.
+pub struct Capabilities {
+    pub profiles: ProfileService,
+    pub lifecycle: Lifecycle,
+    pub addresses: AddressBook,
+    pub ecards: TravelCards,
+    pub notes: Notes,
+}
+
+pub type State = Served<Capabilities>;
+
+/// The storage ports this function uses: its IAM policy grants their actions and no others.
+pub fn ports() -> BTreeSet<Port> {
+    [
+        ProfileService::PORTS,
+        Lifecycle::PORTS,
+        AddressBook::PORTS,
+        TravelCards::PORTS,
+        Notes::PORTS,
+    ]
+    .concat()
+    .into_iter()
+    .collect()
+}
+
+pub fn router<S>(store: Arc<S>, settings: Settings) -> Result<Router, String>
+where
+    S: ProfileReads
+        + ProfileBatches
+        + ProfileSearch
+        + ProfileWrites
+        + CustomerNumbers
+        + IdempotencyRecords
+        + PasswordHashes
+        + 'static,
+{
+    let clock = settings.clock.clone();
+    let capabilities = Capabilities {
+        profiles: ProfileService::new(store.clone(), clock.clone(), settings.number_block, settings.hasher),
+        lifecycle: Lifecycle::new(store.clone(), clock.clone()),
+        addresses: AddressBook::new(store.clone(), clock.clone()),
+        ecards: TravelCards::new(store.clone(), clock.clone()),
+        notes: Notes::new(store, clock),
+    };
+    let state = Served::new(&settings, capabilities);
+    customers_http::router(Function::Profiles, state, |id, method| {
+        Some(match id {
+            "createCustomer" => on(method, profiles::create),
+            "findCustomersByParameters" => on(method, profiles::find),
+            "searchCustomers" => on(method, profiles::search),
+            "findCustomersInBulk" => on(method, profiles::bulk),
+            "findCustomerByCustomerRef" => on(method, profiles::get_by_ref),
+            "findCustomerByCustomerNumber" => on(method, profiles::get),
+            "updateCustomer" => on(method, profiles::update),
+            "deactivateCustomer" => on(method, lifecycle::deactivate),
+            "restoreCustomer" => on(method, lifecycle::restore),
+            "connectCustomer" => on(method, lifecycle::connect),
+            "getPostalAddresses" => on(method, addresses::list),
+            "addPostalAddress" => on(method, addresses::add),
+            "updatePostalAddress" => on(method, addresses::replace),
+            "deletePostalAddress" => on(method, addresses::delete),
+            "getEcards" => on(method, ecards::list),
+            "addEcard" => on(method, ecards::add),
+            "updateEcard" => on(method, ecards::replace),
+            "deleteEcard" => on(method, ecards::delete),
+            "getNotes" => on(method, notes::list),
+            "addNote" => on(method, notes::add),
+            "deleteNote" => on(method, notes::delete),
+            _ => return None,
+        })
+    })
 }

@@ -1,23 +1,18 @@
-//! HTTP handlers of the temporary-profiles group. Thin: extract, call the service, answer.
+//! HTTP handlers of the temporary-profiles group. Thin: extract, call the capability, answer.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use customers_domain::Customer;
-use customers_domain::contract::CustomerResponse;
-use customers_domain::lifecycle::{
+use crate::State;
+use axum::extract::State as Serve;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use customers_contract::ErrorResponse;
+use customers_contract::profile::CustomerResponse;
+use customers_contract::temporary::{
     ConvertTemporaryCustomerRequest, TemporaryCustomerPostRequest, TemporaryCustomerPutRequest,
     TemporaryCustomerResponse,
 };
-use customers_domain::service::Created;
-use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, idempotency_key, if_match};
-use customers_http::respond::with_etag;
-use customers_http::{ApiError, ApiState};
-
-fn temporary(customer: &Customer) -> Response {
-    with_etag(Json(customer.to_temporary_response()).into_response(), &customer.etag())
-}
+use customers_http::ApiError;
+use customers_http::extract::{Authenticated, CustomerNumberPath, JsonBody, idempotency, if_match};
+use customers_http::respond::{created_profile, ok};
 
 /// Create temporary profile
 ///
@@ -33,34 +28,16 @@ fn temporary(customer: &Customer) -> Response {
         headers(("ETag" = String, description = "Version of the profile"), ("Location" = String, description = "Path of the new profile"))))
 )]
 pub async fn create(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     headers: HeaderMap,
     body: JsonBody<TemporaryCustomerPostRequest>,
 ) -> Result<Response, ApiError> {
-    let key = idempotency_key(&headers)?;
-    let created = state
-        .service
-        .create_temporary(auth.caller, &body.raw, &body.value, key)
-        .await?;
-    let (number, etag, mut response) = match created {
-        Created::New(customer) => (
-            customer.customer_number.value(),
-            customer.etag(),
-            (StatusCode::CREATED, Json(customer.to_temporary_response())).into_response(),
-        ),
-        Created::Replayed(record) => {
-            let mut response = (StatusCode::CREATED, Json(record.response)).into_response();
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            (record.customer_number.value(), record.etag, response)
-        }
-    };
-    if let Ok(v) = HeaderValue::from_str(&format!("/profiles/temporary/{number}")) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(with_etag(response, &etag))
+    let keyed = idempotency(&headers, &body.raw)?;
+    let new = body.value.parse(auth.organisation, s.clock.now())?;
+    let created = s.serve.create(auth.organisation, new, keyed).await?;
+    let location = format!("/profiles/temporary/{}", created.customer().customer_number);
+    Ok(created_profile(&created, &location, TemporaryCustomerResponse::of))
 }
 
 /// Get temporary profile
@@ -70,11 +47,12 @@ pub async fn create(
     responses((status = 200, description = "OK", body = TemporaryCustomerResponse, headers(("ETag" = String, description = "Version of the profile"))))
 )]
 pub async fn get(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
 ) -> Result<Response, ApiError> {
-    Ok(temporary(&state.service.get_temporary(auth.caller, number).await?))
+    let customer = s.serve.get(auth.organisation, number).await?;
+    Ok(ok(TemporaryCustomerResponse::of(&customer), customer.version))
 }
 
 /// Update temporary profile
@@ -90,22 +68,23 @@ pub async fn get(
     ),
     responses(
         (status = 200, description = "OK", body = TemporaryCustomerResponse, headers(("ETag" = String, description = "Version of the profile"))),
-        (status = 412, description = "If-Match names a version that is no longer current", body = customers_http::ErrorResponse),
+        (status = 412, description = "If-Match names a version that is no longer current", body = ErrorResponse),
     )
 )]
 pub async fn update(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     headers: HeaderMap,
     body: JsonBody<TemporaryCustomerPutRequest>,
 ) -> Result<Response, ApiError> {
-    let precondition = if_match(&headers)?;
-    let customer = state
-        .service
-        .update_temporary(auth.caller, number, &body.value, precondition)
+    let expected = if_match(&headers)?;
+    let update = body.value.parse(s.clock.now())?;
+    let customer = s
+        .serve
+        .update(auth.organisation, number, update, expected.as_ref())
         .await?;
-    Ok(temporary(&customer))
+    Ok(ok(TemporaryCustomerResponse::of(&customer), customer.version))
 }
 
 /// Delete temporary profile
@@ -117,11 +96,11 @@ pub async fn update(
     responses((status = 204, description = "Deleted"))
 )]
 pub async fn delete(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
 ) -> Result<StatusCode, ApiError> {
-    state.service.delete_temporary(auth.caller, number).await?;
+    s.serve.delete(auth.organisation, number).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,18 +115,16 @@ pub async fn delete(
     params(("customerNumber" = i64, Path, description = "Customer number")),
     responses(
         (status = 200, description = "Converted", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))),
-        (status = 409, description = "The email or customerRef is taken, or the profile is no longer temporary", body = customers_http::ErrorResponse),
+        (status = 409, description = "The email or customerRef is taken, or the profile is no longer temporary", body = ErrorResponse),
     )
 )]
 pub async fn convert(
-    State(state): State<ApiState>,
+    Serve(s): Serve<State>,
     auth: Authenticated,
     CustomerNumberPath(number): CustomerNumberPath,
     body: JsonBody<ConvertTemporaryCustomerRequest>,
 ) -> Result<Response, ApiError> {
-    let customer = state.service.convert(auth.caller, number, &body.value).await?;
-    Ok(with_etag(
-        Json(customer.to_response(false)).into_response(),
-        &customer.etag(),
-    ))
+    let conversion = body.value.parse()?;
+    let customer = s.serve.convert(auth.organisation, number, conversion).await?;
+    Ok(ok(CustomerResponse::of(&customer, false), customer.version))
 }

@@ -6,22 +6,35 @@ mod handlers;
 pub mod openapi;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use customers_http::middleware::{method_not_allowed, unknown_path};
-use customers_http::{ApiState, with_contract_layers};
+use axum::routing::on;
+use customers_contract::routes::Function;
+use customers_domain::lifecycle::TemporaryProfiles;
+use customers_domain::ports::{CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileReads, ProfileWrites};
+use customers_http::{Served, Settings};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
-pub fn router(state: ApiState) -> Router {
-    let routes = Router::new()
-        .route("/profiles/temporary", post(handlers::create))
-        .route(
-            "/profiles/temporary/{customerNumber}",
-            get(handlers::get).put(handlers::update).delete(handlers::delete),
-        )
-        .route("/profiles/temporary/{customerNumber}/convert", post(handlers::convert))
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(customers_http::BODY_LIMIT_BYTES))
-        .with_state(state);
-    with_contract_layers(routes)
+pub type State = Served<TemporaryProfiles>;
+
+/// The storage ports this function uses: its IAM policy grants their actions and no others.
+pub fn ports() -> BTreeSet<Port> {
+    TemporaryProfiles::PORTS.iter().copied().collect()
+}
+
+pub fn router<S>(store: Arc<S>, settings: Settings) -> Result<Router, String>
+where
+    S: ProfileReads + ProfileWrites + CustomerNumbers + IdempotencyRecords + PasswordHashes + 'static,
+{
+    let temporary = TemporaryProfiles::new(store, settings.clock.clone(), settings.number_block, settings.hasher);
+    let state = Served::new(&settings, temporary);
+    customers_http::router(Function::TemporaryProfiles, state, |id, method| {
+        Some(match id {
+            "createTemporaryProfile" => on(method, handlers::create),
+            "getTemporaryProfile" => on(method, handlers::get),
+            "updateTemporaryProfileByCustomerNumber" => on(method, handlers::update),
+            "deleteTemporaryProfile" => on(method, handlers::delete),
+            "convertTemporaryProfile" => on(method, handlers::convert),
+            _ => return None,
+        })
+    })
 }

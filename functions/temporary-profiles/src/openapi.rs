@@ -1,6 +1,6 @@
 //! The OpenAPI description of the temporary-profiles group, generated from the handlers and types.
 
-use customers_domain::lifecycle::{
+use customers_contract::temporary::{
     ConvertTemporaryCustomerRequest, TemporaryCustomerPostRequest, TemporaryCustomerPutRequest,
     TemporaryCustomerResponse,
 };

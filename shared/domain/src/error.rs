@@ -1,66 +1,130 @@
-//! The one error type of the domain boundary. The HTTP layer maps it to status codes in one place.
+//! The one error type that leaves the domain. Each variant says what went wrong in domain
+//! terms; the wire contract maps every one to a status, an error code and a message in one place.
 
-use crate::validation::FieldError;
+use crate::customer::Status;
+use crate::problems::FieldError;
+use crate::values::{CustomerNumber, ItemId, OrganisationId, Version};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
-pub enum CustomerError {
-    #[error("the request is invalid")]
+pub enum DomainError {
+    #[error("the input is invalid")]
     Invalid(Vec<FieldError>),
-    #[error("no such profile")]
-    NotFound,
-    #[error("organisationId {given} is not the organisation of the access token ({token})")]
-    OrganisationMismatch { given: i64, token: i64 },
-    #[error("the email is already used by another profile of the organisation")]
-    EmailTaken,
-    #[error(
-        "the email has been taken by another profile since this one was deactivated; change that profile's email first, or restore is not possible"
-    )]
+    #[error("no such {0:?}")]
+    NotFound(Missing),
+    #[error("organisationId {given} is not the organisation of the caller ({caller})")]
+    OrganisationMismatch { given: i64, caller: OrganisationId },
+    #[error("{0:?} is already used")]
+    Taken(UniqueValue),
+    #[error("the email has been taken by another profile since this one was deactivated")]
     EmailTakenSinceDeactivation,
-    #[error("the customer account id is already used by a profile of the organisation")]
-    AccountIdTaken,
-    #[error("the customerRef is already used by another profile of the organisation")]
-    CustomerRefTaken,
-    #[error("the profile has changed since the version named in If-Match (current ETag {current})")]
-    StaleVersion { current: String },
-    #[error("this Idempotency-Key was used before with a different request")]
+    #[error("the profile has changed since version {current}")]
+    StaleVersion { current: Version },
+    #[error("this idempotency key was used before with a different request")]
     IdempotencyKeyReused,
-    #[error("{0}")]
-    InvalidState(String),
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// The one answer to every failed sign-in, whatever the reason.
     #[error("the email or password is wrong")]
     WrongCredentials,
-    #[error("too many failed attempts; retry in {retry_after_seconds} seconds")]
+    #[error("too many attempts; retry in {retry_after_seconds} seconds")]
     TooManyAttempts { retry_after_seconds: i64 },
-    #[error("the database is unavailable: {0}")]
+    /// A dependency (the database) cannot do the work now; nothing was changed.
+    #[error("unavailable: {0}")]
     Unavailable(String),
-    #[error("internal error: {0}")]
+    /// Stored data that cannot be read, or a fault of this service.
+    #[error("internal: {0}")]
     Internal(String),
 }
 
-impl CustomerError {
+/// What was not there. Another organisation's data is "not there" too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Profile,
+    PostalAddress,
+    Ecard,
+    Note,
+    CustomerAccount,
+    Preference,
+    ChosenPreference,
+}
+
+/// A value unique within an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UniqueValue {
+    Email,
+    CustomerRef,
+    AccountId,
+    PreferenceCode,
+}
+
+/// Operations a profile's type or state can refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Change,
+    Convert,
+    Deactivate,
+    Restore,
+    Connect,
+    ConnectInto,
+    SetPassword,
+    AddEcard,
+}
+
+/// Lists kept in a profile, each with a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    PostalAddresses,
+    CustomerAccounts,
+    Preferences,
+    Ecards,
+    Notes,
+}
+
+/// A well-formed request that the profile's state refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A temporary profile takes this through the temporary-profile operations, or not at all.
+    Temporary { number: CustomerNumber, action: Action },
+    /// A permanent profile where a temporary one is needed (e.g. converted already).
+    NotTemporary { number: CustomerNumber },
+    /// The profile's status does not allow the action.
+    Status {
+        number: CustomerNumber,
+        status: Status,
+        action: Action,
+    },
+    /// A list of the profile is full.
+    Limit { what: Listed, max: usize },
+    /// A customer with accounts has exactly one default account.
+    LastDefaultAccount,
+    /// The catalogue has a preference with this code (case-insensitively).
+    PreferenceCodeTaken { code: String },
+    /// Concurrent changes kept winning; the client may retry.
+    Busy { what: Contended },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contended {
+    Profile(CustomerNumber),
+    Preference(ItemId),
+}
+
+impl DomainError {
     pub fn invalid(error: FieldError) -> Self {
         Self::Invalid(vec![error])
     }
+
+    pub fn refused(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
 }
 
-impl From<crate::store::StoreError> for CustomerError {
-    fn from(e: crate::store::StoreError) -> Self {
-        use crate::store::StoreError;
-        match e {
-            StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Corrupt(m) => Self::Internal(m),
-            StoreError::Taken(crate::store::TakenValue::Email) => Self::EmailTaken,
-            StoreError::Taken(crate::store::TakenValue::CustomerRef) => Self::CustomerRefTaken,
-            StoreError::Taken(crate::store::TakenValue::AccountId) => Self::AccountIdTaken,
-            StoreError::Missing => Self::NotFound,
-            StoreError::PreferenceNotActive => Self::invalid(crate::validation::FieldError::new(
-                "preferenceId",
-                crate::validation::ErrorCode::NotAllowed,
-                "the preference is not an active preference of the organisation",
-            )),
-            // The service resolves conflicts itself; one that escapes is a fault of this service.
-            other => Self::Internal(other.to_string()),
-        }
+/// An organisation named in a request must be the caller's own.
+pub fn ensure_caller(given: i64, caller: OrganisationId) -> Result<(), DomainError> {
+    if given == caller.value() {
+        Ok(())
+    } else {
+        Err(DomainError::OrganisationMismatch { given, caller })
     }
 }

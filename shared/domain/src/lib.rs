@@ -1,26 +1,28 @@
-//! The customers domain: what a customer profile is, which values it may hold and which rules
-//! govern it. Nothing here knows about HTTP or AWS; storage is reached through the ports in
-//! [`store`], and the wire shapes of the contract live in [`contract`].
+//! The customers domain: what a customer profile is, which values it may hold, and the rules of
+//! each capability (profiles, lifecycle, what hangs off a profile, preferences, credentials).
+//! Nothing here knows HTTP, AWS or the wire format: capabilities take parsed commands, return
+//! entities and typed errors, and reach storage through the narrow ports in [`ports`].
 
-pub mod contract;
+pub mod accounts;
+pub mod addresses;
+pub mod clock;
+pub mod conditional;
 pub mod credentials;
+pub mod customer;
+pub mod ecards;
 pub mod error;
 pub mod events;
-pub mod idempotency;
 pub mod lifecycle;
-pub mod password;
-pub mod profile;
-pub mod resource_service;
-pub mod resources;
-pub mod search;
-pub mod service;
-pub mod store;
-pub mod telephone;
-pub mod time;
-pub mod validation;
+pub mod listed;
+pub mod notes;
+pub mod ports;
+pub mod preferences;
+pub mod problems;
+pub mod profiles;
 pub mod values;
 
-pub use error::CustomerError;
-pub use profile::{Customer, ProfileType, Status};
-pub use service::ProfileService;
-pub use values::{CustomerNumber, CustomerRef, OrganisationId};
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use customer::{Customer, ProfileType, Status};
+pub use error::DomainError;

@@ -2,7 +2,7 @@
 //! except a request it rejects as malformed, which is a fault of this service.
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use customers_domain::store::StoreError;
+use customers_domain::ports::StoreError;
 
 pub(crate) fn unavailable<E, R>(operation: &str, e: SdkError<E, R>) -> StoreError
 where

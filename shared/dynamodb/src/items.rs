@@ -1,10 +1,12 @@
-//! Keys and item shapes.
+//! The item layout: keys of every kind of item, and profiles to and from items.
 
+use crate::records::ProfileRecord;
 use aws_sdk_dynamodb::types::AttributeValue;
-use customers_domain::idempotency::{IdempotencyKey, IdempotencyRecord};
-use customers_domain::profile::{Customer, SearchKey, UniqueClaim};
-use customers_domain::store::{StoreError, ThrottleKey};
-use customers_domain::values::{CustomerNumber, CustomerRef, OrganisationId};
+use customers_domain::credentials::AttemptKey;
+use customers_domain::customer::{Customer, SearchKey, UniqueClaim};
+use customers_domain::ports::{StoreError, Unreadable};
+use customers_domain::profiles::IdempotencyKey;
+use customers_domain::values::{CustomerNumber, ItemId, OrganisationId};
 use std::collections::HashMap;
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
@@ -14,7 +16,10 @@ pub(crate) const SK: &str = "sk";
 /// The table's TTL attribute (epoch seconds).
 pub(crate) const EXPIRES_AT: &str = "expiresAt";
 pub(crate) const KIND: &str = "kind";
+/// The profile a guard or search entry belongs to.
 pub(crate) const OWNER: &str = "customerNumber";
+/// The preference a code guard belongs to.
+pub(crate) const PREFERENCE_OWNER: &str = "preferenceId";
 pub(crate) const PASSWORD_HASH: &str = "passwordHash";
 pub(crate) const VERSION: &str = "version";
 
@@ -30,12 +35,22 @@ pub(crate) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+pub(crate) fn key(pk: String, sk: &str) -> Item {
+    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(sk))])
+}
+
 pub(crate) fn profile_pk(org: OrganisationId, number: CustomerNumber) -> String {
     format!("CUSTOMER#{org}#{number}")
 }
 
 pub(crate) fn profile_key(org: OrganisationId, number: CustomerNumber) -> Item {
-    HashMap::from([(PK.into(), s(profile_pk(org, number))), (SK.into(), s(PROFILE_SK))])
+    key(profile_pk(org, number), PROFILE_SK)
+}
+
+/// A key no profile has (customer numbers are positive): read when there is nothing to read,
+/// so that both paths do the same work.
+pub(crate) fn nobodys_key(org: OrganisationId) -> Item {
+    key(format!("CUSTOMER#{org}#0"), PROFILE_SK)
 }
 
 pub(crate) fn unique_pk(org: OrganisationId, claim: &UniqueClaim) -> String {
@@ -46,20 +61,16 @@ pub(crate) fn unique_pk(org: OrganisationId, claim: &UniqueClaim) -> String {
     }
 }
 
-pub(crate) fn ref_guard_key(org: OrganisationId, reference: &CustomerRef) -> Item {
-    let pk = unique_pk(org, &UniqueClaim::CustomerRef(reference.as_str().to_string()));
-    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
+pub(crate) fn guard_key(org: OrganisationId, claim: &UniqueClaim) -> Item {
+    key(unique_pk(org, claim), UNIQUE_SK)
 }
 
-pub(crate) fn unique_item(org: OrganisationId, claim: &UniqueClaim, customer: &Customer) -> Item {
-    let mut item = HashMap::from([
-        (PK.into(), s(unique_pk(org, claim))),
-        (SK.into(), s(UNIQUE_SK)),
-        (KIND.into(), s("UNIQUE")),
-        (OWNER.into(), n(customer.customer_number.value())),
-    ]);
-    if let Some(t) = customer.expires_at_epoch() {
-        item.insert(EXPIRES_AT.into(), n(t));
+pub(crate) fn guard_item(org: OrganisationId, claim: &UniqueClaim, customer: &Customer) -> Item {
+    let mut item = guard_key(org, claim);
+    item.insert(KIND.into(), s("UNIQUE"));
+    item.insert(OWNER.into(), n(customer.customer_number.value()));
+    if let Some(t) = customer.expiration_date {
+        item.insert(EXPIRES_AT.into(), n(t.timestamp()));
     }
     item
 }
@@ -81,36 +92,55 @@ fn search_sk(key: &SearchKey, number: CustomerNumber) -> String {
     }
 }
 
-pub(crate) fn search_key_item(org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> Item {
+pub(crate) fn search_entry_key(org: OrganisationId, key: &SearchKey, number: CustomerNumber) -> Item {
     let (pk, _) = search_partition(org, key);
     HashMap::from([(PK.into(), s(pk)), (SK.into(), s(search_sk(key, number)))])
 }
 
-pub(crate) fn search_item(org: OrganisationId, key: &SearchKey, customer: &Customer) -> Item {
-    let mut item = search_key_item(org, key, customer.customer_number);
+pub(crate) fn search_entry(org: OrganisationId, key: &SearchKey, customer: &Customer) -> Item {
+    let mut item = search_entry_key(org, key, customer.customer_number);
     item.insert(KIND.into(), s("SEARCH"));
     item.insert(OWNER.into(), n(customer.customer_number.value()));
-    if let Some(t) = customer.expires_at_epoch() {
-        item.insert(EXPIRES_AT.into(), n(t));
+    if let Some(t) = customer.expiration_date {
+        item.insert(EXPIRES_AT.into(), n(t.timestamp()));
     }
     item
 }
 
 pub(crate) fn idempotency_key(org: OrganisationId, key: &IdempotencyKey) -> Item {
-    HashMap::from([
-        (PK.into(), s(format!("IDEMPOTENCY#{org}#{}", key.as_str()))),
-        (SK.into(), s(IDEMPOTENCY_SK)),
-    ])
+    self::key(format!("IDEMPOTENCY#{org}#{}", key.as_str()), IDEMPOTENCY_SK)
 }
 
 pub(crate) fn counter_key() -> Item {
-    HashMap::from([(PK.into(), s("COUNTER#CUSTOMER_NUMBER")), (SK.into(), s("COUNTER"))])
+    key("COUNTER#CUSTOMER_NUMBER".into(), "COUNTER")
+}
+
+pub(crate) fn attempts_key(org: OrganisationId, key: &AttemptKey) -> Item {
+    let pk = match key {
+        AttemptKey::Email(e) => format!("THROTTLE#{org}#EMAIL#{e}"),
+        AttemptKey::Customer(n) => format!("THROTTLE#{org}#CUSTOMER#{n}"),
+    };
+    self::key(pk, "SIGN_IN")
+}
+
+/// The organisation's preference catalogue is one item collection.
+pub(crate) fn preferences_pk(org: OrganisationId) -> String {
+    format!("PREFERENCES#{org}")
+}
+
+pub(crate) fn preference_key(org: OrganisationId, id: ItemId) -> Item {
+    key(preferences_pk(org), &format!("PREFERENCE#{:020}", id.value()))
+}
+
+/// Claims a preference code (lower-cased) in the catalogue.
+pub(crate) fn preference_code_key(org: OrganisationId, code_key: &str) -> Item {
+    key(format!("UNIQUE#{org}#PREFERENCE_CODE#{code_key}"), UNIQUE_SK)
 }
 
 /// The profile's own attributes (absent values are left out rather than stored as NULL).
 pub(crate) fn customer_attributes(customer: &Customer) -> Result<Item, StoreError> {
-    let item: Item =
-        serde_dynamo::to_item(customer).map_err(|e| StoreError::Corrupt(format!("serialising a profile: {e}")))?;
+    let item: Item = serde_dynamo::to_item(ProfileRecord::of(customer))
+        .map_err(|e| StoreError::Corrupt(format!("writing profile {}: {e}", customer.customer_number)))?;
     Ok(item
         .into_iter()
         .filter(|(_, v)| !matches!(v, AttributeValue::Null(_)))
@@ -121,69 +151,35 @@ pub(crate) fn profile_item(customer: &Customer) -> Result<Item, StoreError> {
     let mut item = customer_attributes(customer)?;
     item.extend(profile_key(customer.organisation_id, customer.customer_number));
     item.insert(KIND.into(), s("PROFILE"));
-    if let Some(t) = customer.expires_at_epoch() {
-        item.insert(EXPIRES_AT.into(), n(t));
+    if let Some(t) = customer.expiration_date {
+        item.insert(EXPIRES_AT.into(), n(t.timestamp()));
     }
     Ok(item)
 }
 
-pub(crate) fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(format!("reading a stored profile: {e}")))
+fn text_of<'a>(item: &'a Item, name: &str) -> &'a str {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => v,
+        _ => "",
+    }
 }
 
-pub(crate) fn idempotency_item(
-    org: OrganisationId,
-    key: &IdempotencyKey,
-    record: &IdempotencyRecord,
-) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(record)
-        .map_err(|e| StoreError::Corrupt(format!("serialising an idempotency record: {e}")))?;
-    item.extend(idempotency_key(org, key));
-    item.insert(KIND.into(), s("IDEMPOTENCY"));
-    item.insert(EXPIRES_AT.into(), n(record.expires_at));
-    Ok(item)
+/// A stored profile, or which item cannot be read and why.
+pub(crate) fn customer_from_item(item: Item) -> Result<Customer, Unreadable> {
+    let key = format!("{}/{}", text_of(&item, PK), text_of(&item, SK));
+    serde_dynamo::from_item::<_, ProfileRecord>(item)
+        .map_err(|e| e.to_string())
+        .and_then(ProfileRecord::into_customer)
+        .map_err(|reason| Unreadable { key, reason })
 }
 
-pub(crate) fn owner_of(item: &Item) -> Option<i64> {
-    match item.get(OWNER) {
+pub(crate) fn number_of(item: &Item, name: &str) -> Option<i64> {
+    match item.get(name) {
         Some(AttributeValue::N(v)) => v.parse().ok(),
         _ => None,
     }
 }
 
-pub(crate) fn expires_at_of(item: &Item) -> Option<i64> {
-    match item.get(EXPIRES_AT) {
-        Some(AttributeValue::N(v)) => v.parse().ok(),
-        _ => None,
-    }
-}
-
-pub(crate) fn email_guard_key(org: OrganisationId, email_key: &str) -> Item {
-    let pk = unique_pk(org, &UniqueClaim::Email(email_key.to_string()));
-    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
-}
-
-pub(crate) fn throttle_key(org: OrganisationId, key: &ThrottleKey) -> Item {
-    let pk = match key {
-        ThrottleKey::Email(e) => format!("THROTTLE#{org}#EMAIL#{e}"),
-        ThrottleKey::Customer(n) => format!("THROTTLE#{org}#CUSTOMER#{n}"),
-    };
-    HashMap::from([(PK.into(), s(pk)), (SK.into(), s("SIGN_IN"))])
-}
-
-pub(crate) fn account_guard_key(org: OrganisationId, account_id: &str) -> Item {
-    let pk = unique_pk(org, &UniqueClaim::Account(account_id.to_string()));
-    HashMap::from([(PK.into(), s(pk)), (SK.into(), s(UNIQUE_SK))])
-}
-
-/// The organisation's preference catalogue is one item collection.
-pub(crate) fn preferences_pk(org: OrganisationId) -> String {
-    format!("PREFERENCES#{org}")
-}
-
-pub(crate) fn preference_key(org: OrganisationId, id: i64) -> Item {
-    HashMap::from([
-        (PK.into(), s(preferences_pk(org))),
-        (SK.into(), s(format!("PREFERENCE#{id:020}"))),
-    ])
+pub(crate) fn owner_of(item: &Item) -> Option<CustomerNumber> {
+    number_of(item, OWNER).and_then(|n| CustomerNumber::parse(OWNER, n).ok())
 }

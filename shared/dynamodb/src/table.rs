@@ -1,6 +1,6 @@
-//! The table, from the one definition in `infra/table.json`. That file holds the properties of
-//! a CloudFormation `AWS::DynamoDB::Table`; the deploy template embeds it as it is, and local
-//! set-up and tests create the table from it here.
+//! The table, from its one definition: the properties of `CustomersTable` in the deploy template
+//! `infra/template.json`. AWS creates the deployed table from them; local set-up and tests create
+//! the local one from them here, so the two cannot differ in keys, stream or TTL.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
@@ -9,8 +9,11 @@ use aws_sdk_dynamodb::types::{
 };
 use serde::Deserialize;
 
-/// The definition, compiled in so that a binary needs no file at run time.
-pub const DEFINITION: &str = include_str!("../../../infra/table.json");
+/// The deploy template, compiled in so that a binary needs no file at run time.
+pub const TEMPLATE: &str = include_str!("../../../infra/template.json");
+
+/// Where the table's properties are in [`TEMPLATE`].
+pub const PROPERTIES_POINTER: &str = "/Resources/CustomersTable/Properties";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -49,8 +52,15 @@ pub struct TtlDef {
     pub enabled: bool,
 }
 
+/// The table's definition as the template gives it. Properties local tables do without
+/// (name, encryption, recovery, deletion protection) are left out.
 pub fn definition() -> Result<TableDefinition, String> {
-    serde_json::from_str(DEFINITION).map_err(|e| format!("infra/table.json: {e}"))
+    let template: serde_json::Value =
+        serde_json::from_str(TEMPLATE).map_err(|e| format!("infra/template.json: {e}"))?;
+    let properties = template
+        .pointer(PROPERTIES_POINTER)
+        .ok_or_else(|| format!("infra/template.json has no {PROPERTIES_POINTER}"))?;
+    TableDefinition::deserialize(properties).map_err(|e| format!("infra/template.json {PROPERTIES_POINTER}: {e}"))
 }
 
 /// Creates the table (if absent) with its stream and TTL, and waits until it is active.

@@ -1,27 +1,33 @@
-//! Bearer-token authentication: RS256 JWTs verified against the issuer's JWKS, which is fetched
-//! once and cached per Lambda instance. The token's organisation is the caller's tenant.
+//! Bearer-token authentication: RS256 JWTs verified against the issuer's JWKS. The keys are
+//! cached per Lambda instance and re-read hourly; when a re-read fails, the known keys keep
+//! serving for a grace period (stale-while-revalidate), and a failed re-read is not tried again
+//! for a while, so a sick issuer neither locks every client out nor slows every request.
 
 use crate::error::ApiError;
-use axum::http::StatusCode;
-use customers_domain::service::Caller;
-use customers_domain::validation::ErrorCode;
+use chrono::{DateTime, Duration, Utc};
+use customers_contract::{ErrorCode, WireError};
+use customers_domain::clock::Clock;
 use customers_domain::values::OrganisationId;
+use http::StatusCode;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 use tokio::sync::RwLock;
 
 /// The claim that names the organisation (Entur's partner and internal tokens).
 pub const ORGANISATION_CLAIM: &str = "https://entur.io/organisationID";
 
 /// Keys are re-read after this long, so a rotated issuer key is picked up.
-const JWKS_TTL: Duration = Duration::from_secs(60 * 60);
-/// An unknown key id triggers a re-read at most this often, so forged kids cannot flood the issuer.
-const JWKS_MIN_REFRESH: Duration = Duration::from_secs(30);
+pub const KEYS_FRESH_FOR: Duration = Duration::hours(1);
+/// While a re-read fails, keys this old still verify tokens.
+pub const KEYS_USABLE_FOR: Duration = Duration::hours(24);
+/// Re-reads are tried at most this often: on an unknown key id, and after a failed re-read.
+pub const MIN_REFRESH_INTERVAL: Duration = Duration::seconds(30);
 /// Clock skew tolerated on exp and nbf.
 const LEEWAY_SECONDS: u64 = 30;
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -41,11 +47,13 @@ impl AuthConfig {
     }
 }
 
+#[derive(Default)]
 struct KeyCache {
     keys: HashMap<String, DecodingKey>,
     /// A key without `kid`, usable when the set holds exactly one key.
     only_key: Option<DecodingKey>,
-    fetched_at: Option<Instant>,
+    fetched_at: Option<DateTime<Utc>>,
+    last_attempt: Option<DateTime<Utc>>,
 }
 
 pub struct JwtVerifier {
@@ -53,6 +61,7 @@ pub struct JwtVerifier {
     http: reqwest::Client,
     cache: RwLock<KeyCache>,
     validation: Validation,
+    clock: Arc<dyn Clock>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,10 +70,17 @@ struct Claims {
     organisation: Option<serde_json::Value>,
 }
 
+fn keys_unavailable() -> ApiError {
+    ApiError(WireError::unavailable(
+        "Access tokens cannot be verified right now; retry later",
+        "the token issuer's keys cannot be read",
+    ))
+}
+
 impl JwtVerifier {
-    pub fn new(config: AuthConfig) -> Result<Self, String> {
+    pub fn new(config: AuthConfig, clock: Arc<dyn Clock>) -> Result<Self, String> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(3))
+            .timeout(FETCH_TIMEOUT)
             .build()
             .map_err(|e| format!("http client: {e}"))?;
         // Only RS256: a token "signed" with HS256 using the public key as secret is refused.
@@ -77,62 +93,85 @@ impl JwtVerifier {
         Ok(Self {
             config,
             http,
-            cache: RwLock::new(KeyCache {
-                keys: HashMap::new(),
-                only_key: None,
-                fetched_at: None,
-            }),
+            cache: RwLock::new(KeyCache::default()),
             validation,
+            clock,
         })
     }
 
-    async fn refresh(&self, force: bool) -> Result<(), ApiError> {
-        let mut cache = self.cache.write().await;
-        let age = cache.fetched_at.map(|t| t.elapsed());
-        let due = match age {
-            None => true,
-            Some(age) if force => age >= JWKS_MIN_REFRESH,
-            Some(age) => age >= JWKS_TTL,
-        };
-        if !due {
-            return Ok(());
-        }
-        let unavailable = |detail: String| {
-            tracing::error!(detail, "cannot read the token issuer's keys");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::StoreUnavailable,
-                "Access tokens cannot be verified right now; retry later",
-            )
-        };
-        let set: JwkSet = self
-            .http
+    async fn fetch(&self) -> Result<JwkSet, String> {
+        self.http
             .get(&self.config.jwks_url)
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| unavailable(e.to_string()))?
+            .map_err(|e| e.to_string())?
             .json()
             .await
-            .map_err(|e| unavailable(e.to_string()))?;
-        let mut keys = HashMap::new();
-        let mut without_kid = Vec::new();
-        for jwk in &set.keys {
-            let Ok(key) = DecodingKey::from_jwk(jwk) else {
-                continue;
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether a re-read is due now, and whether the cached keys may still be used.
+    fn freshness(cache: &KeyCache, now: DateTime<Utc>, unknown_kid: bool) -> (bool, bool) {
+        let age = cache.fetched_at.map(|t| now - t);
+        let recently_tried = cache.last_attempt.is_some_and(|t| now - t < MIN_REFRESH_INTERVAL);
+        let due = !recently_tried
+            && match age {
+                None => true,
+                Some(age) if unknown_kid => age >= MIN_REFRESH_INTERVAL,
+                Some(age) => age >= KEYS_FRESH_FOR,
             };
-            match &jwk.common.key_id {
-                Some(kid) => {
-                    keys.insert(kid.clone(), key);
+        (due, age.is_some_and(|a| a < KEYS_USABLE_FOR))
+    }
+
+    /// Re-reads the keys when they are due (or, with `unknown_kid`, when a rotation may have
+    /// happened). Fails only when no usable keys are left.
+    async fn refresh(&self, unknown_kid: bool) -> Result<(), ApiError> {
+        let now = self.clock.now();
+        let (due, usable) = Self::freshness(&*self.cache.read().await, now, unknown_kid);
+        if !due {
+            return if usable { Ok(()) } else { Err(keys_unavailable()) };
+        }
+        let mut cache = self.cache.write().await;
+        // Another request may have re-read them while this one waited for the lock.
+        let (due, usable) = Self::freshness(&cache, now, unknown_kid);
+        if !due {
+            return if usable { Ok(()) } else { Err(keys_unavailable()) };
+        }
+        cache.last_attempt = Some(now);
+        match self.fetch().await {
+            Ok(set) => {
+                let mut keys = HashMap::new();
+                let mut without_kid = Vec::new();
+                for jwk in &set.keys {
+                    let Ok(key) = DecodingKey::from_jwk(jwk) else {
+                        continue;
+                    };
+                    match &jwk.common.key_id {
+                        Some(kid) => {
+                            keys.insert(kid.clone(), key);
+                        }
+                        None => without_kid.push(key),
+                    }
                 }
-                None => without_kid.push(key),
+                cache.only_key = if set.keys.len() == 1 { without_kid.pop() } else { None };
+                cache.keys = keys;
+                cache.fetched_at = Some(now);
+                tracing::info!(keys = cache.keys.len(), "token issuer keys loaded");
+                Ok(())
+            }
+            Err(detail) if usable => {
+                tracing::warn!(
+                    detail,
+                    "cannot re-read the token issuer's keys; the known keys keep serving"
+                );
+                Ok(())
+            }
+            Err(detail) => {
+                tracing::error!(detail, "cannot read the token issuer's keys");
+                Err(keys_unavailable())
             }
         }
-        cache.only_key = if set.keys.len() == 1 { without_kid.pop() } else { None };
-        cache.keys = keys;
-        cache.fetched_at = Some(Instant::now());
-        tracing::info!(keys = cache.keys.len(), "token issuer keys loaded");
-        Ok(())
     }
 
     async fn key_for(&self, kid: Option<&str>) -> Result<Option<DecodingKey>, ApiError> {
@@ -150,48 +189,75 @@ impl JwtVerifier {
     }
 
     /// Checks the `Authorization` header and returns the caller's organisation.
-    pub async fn caller(&self, authorization: Option<&str>) -> Result<Caller, ApiError> {
+    pub async fn organisation(&self, authorization: Option<&str>) -> Result<OrganisationId, ApiError> {
+        let unauthenticated = |m: &str| ApiError(WireError::unauthenticated(m));
         let token = authorization
             .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthenticated("An Authorization: Bearer <token> header is required"))?;
-        let header =
-            decode_header(token).map_err(|_| ApiError::unauthenticated("The access token is not a valid JWT"))?;
+            .ok_or_else(|| unauthenticated("An Authorization: Bearer <token> header is required"))?;
+        let header = decode_header(token).map_err(|_| unauthenticated("The access token is not a valid JWT"))?;
         if header.alg != Algorithm::RS256 {
-            return Err(ApiError::unauthenticated("The access token must be signed with RS256"));
+            return Err(unauthenticated("The access token must be signed with RS256"));
         }
         let key = self
             .key_for(header.kid.as_deref())
             .await?
-            .ok_or_else(|| ApiError::unauthenticated("The access token is signed with an unknown key"))?;
-        let data = decode::<Claims>(token, &key, &self.validation).map_err(|e| {
+            .ok_or_else(|| unauthenticated("The access token is signed with an unknown key"))?;
+        let mut validation = self.validation.clone();
+        // Expiry is judged by this verifier's clock, so tests can move time.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        let data = decode::<serde_json::Value>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
-            let why = match e.kind() {
-                ErrorKind::ExpiredSignature => "The access token has expired",
-                ErrorKind::ImmatureSignature => "The access token is not valid yet",
+            unauthenticated(match e.kind() {
                 ErrorKind::InvalidIssuer => "The access token is from another issuer",
                 ErrorKind::InvalidAudience => "The access token is for another audience",
                 ErrorKind::InvalidSignature => "The access token's signature is invalid",
                 ErrorKind::MissingRequiredClaim(_) => "The access token lacks a required claim (exp, iss, aud)",
                 _ => "The access token is invalid",
-            };
-            ApiError::unauthenticated(why)
+            })
         })?;
-        let organisation = match data.claims.organisation {
+        self.check_times(&data.claims)?;
+        let claims: Claims =
+            serde_json::from_value(data.claims).map_err(|_| unauthenticated("The access token is invalid"))?;
+        let organisation = match claims.organisation {
             Some(serde_json::Value::Number(n)) => n.as_i64(),
             Some(serde_json::Value::String(s)) => s.parse().ok(),
             _ => None,
         }
         .and_then(|n| OrganisationId::parse(ORGANISATION_CLAIM, n).ok())
         .ok_or_else(|| {
-            ApiError::new(
+            ApiError(WireError::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,
                 format!("The access token names no organisation (claim {ORGANISATION_CLAIM})"),
-            )
+            ))
         })?;
         tracing::Span::current().record("organisation", organisation.value());
-        Ok(Caller { organisation })
+        Ok(organisation)
+    }
+
+    /// `exp` (required) and `nbf` (when present) against this verifier's clock.
+    fn check_times(&self, claims: &serde_json::Value) -> Result<(), ApiError> {
+        let now = self.clock.now().timestamp();
+        let leeway = LEEWAY_SECONDS as i64;
+        let unauthenticated = |m: &str| ApiError(WireError::unauthenticated(m));
+        let exp = claims
+            .get("exp")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| unauthenticated("The access token lacks a required claim (exp, iss, aud)"))?;
+        if exp + leeway < now {
+            return Err(unauthenticated("The access token has expired"));
+        }
+        if let Some(nbf) = claims.get("nbf") {
+            let nbf = nbf
+                .as_i64()
+                .ok_or_else(|| unauthenticated("The access token is invalid"))?;
+            if nbf - leeway > now {
+                return Err(unauthenticated("The access token is not valid yet"));
+            }
+        }
+        Ok(())
     }
 }

@@ -6,21 +6,36 @@ use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use customers_domain::idempotency::IdempotencyKey;
-use customers_domain::service::{Caller, Precondition};
-use customers_domain::validation::ErrorCode;
-use customers_domain::values::CustomerNumber;
+use customers_contract::headers;
+use customers_contract::{ErrorCode, WireError};
+use customers_domain::conditional::ExpectedVersion;
+use customers_domain::profiles::Keyed;
+use customers_domain::values::{Actor, CustomerNumber, OrganisationId};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 pub const CLIENT_NAME: &str = "et-client-name";
+/// Request bodies above this size are refused with 413 before they are parsed.
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+fn bad_request(field: &str, code: ErrorCode, message: impl Into<String>) -> ApiError {
+    ApiError(WireError::bad_request(field, code, message))
+}
 
 /// A caller with a valid token that named itself in `ET-Client-Name`.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    pub caller: Caller,
+    /// The token's organisation: the tenant of everything the request does.
+    pub organisation: OrganisationId,
     pub client_name: String,
+}
+
+impl Authenticated {
+    /// The client, as the one who made a change.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        Actor::parse("ET-Client-Name", &self.client_name).map_err(ApiError::from)
+    }
 }
 
 impl<S> FromRequestParts<S> for Authenticated
@@ -33,7 +48,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<JwtVerifier>::from_ref(state);
         let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let caller = verifier.caller(authorization).await?;
+        let organisation = verifier.organisation(authorization).await?;
         let client_name = parts
             .headers
             .get(CLIENT_NAME)
@@ -41,21 +56,21 @@ where
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .ok_or_else(|| {
-                ApiError::bad_request(
+                bad_request(
                     "ET-Client-Name",
                     ErrorCode::Header,
                     "The ET-Client-Name header is required: identify your client as <company>-<application>",
                 )
             })?;
         if client_name.chars().count() > 100 {
-            return Err(ApiError::bad_request(
+            return Err(bad_request(
                 "ET-Client-Name",
                 ErrorCode::Header,
                 "The ET-Client-Name header must be at most 100 characters",
             ));
         }
         Ok(Self {
-            caller,
+            organisation,
             client_name: client_name.to_string(),
         })
     }
@@ -65,7 +80,7 @@ async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Has
     Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
         .map(|Path(p)| p)
-        .map_err(|_| ApiError::bad_request("", ErrorCode::Format, "The path is not valid"))
+        .map_err(|_| bad_request("", ErrorCode::Format, "The path is not valid"))
 }
 
 /// The `{customerNumber}` path segment as a customer number, or 400.
@@ -77,16 +92,17 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerNumberPath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = path_params(parts, state).await?;
-        let raw = params.get("customerNumber").ok_or_else(|| {
-            ApiError::bad_request("customerNumber", ErrorCode::Format, "The path has no customer number")
-        })?;
+        let raw = params
+            .get("customerNumber")
+            .ok_or_else(|| bad_request("customerNumber", ErrorCode::Format, "The path has no customer number"))?;
         CustomerNumber::parse_text("customerNumber", raw)
             .map(Self)
-            .map_err(|e| ApiError::invalid(vec![e]))
+            .map_err(ApiError::from)
     }
 }
 
-/// The path segment other than `{customerNumber}` (a reference, an account or resource id), as text.
+/// The path segment other than `{customerNumber}` (a reference, an account or an item id), as
+/// text; the handler parses it into what it names.
 #[derive(Debug, Clone)]
 pub struct TextPath(pub String);
 
@@ -99,12 +115,11 @@ impl<S: Send + Sync> FromRequestParts<S> for TextPath {
             .into_iter()
             .find(|(k, _)| k != "customerNumber")
             .map(|(_, v)| Self(v))
-            .ok_or_else(|| ApiError::bad_request("", ErrorCode::Format, "The path is not valid"))
+            .ok_or_else(|| bad_request("", ErrorCode::Format, "The path is not valid"))
     }
 }
 
-/// Query parameters read into a struct of optional texts; parsing into domain values is the
-/// domain's job.
+/// Query parameters read into a struct of optional texts; parsing them is the contract's job.
 #[derive(Debug, Clone)]
 pub struct QueryParams<T>(pub T);
 
@@ -115,7 +130,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequestParts<S> for Quer
         let query = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str::<T>(query)
             .map(Self)
-            .map_err(|e| ApiError::bad_request("", ErrorCode::Format, format!("The query string is not valid: {e}")))
+            .map_err(|e| bad_request("", ErrorCode::Format, format!("The query string is not valid: {e}")))
     }
 }
 
@@ -130,18 +145,23 @@ pub struct JsonBody<T> {
     pub value: T,
 }
 
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::CONTENT_TYPE).map(|value| {
+        value
+            .to_str()
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    })
+}
+
 fn acceptable_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+    let Some(media) = media_type(headers) else {
         return Ok(());
     };
-    let media = value
-        .to_str()
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
     let ok = media == "application/json"
         || media.ends_with("+json")
         || media == "application/x-www-form-urlencoded"
@@ -149,39 +169,54 @@ fn acceptable_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::new(
+        Err(ApiError(WireError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnsupportedMediaType,
             format!("Content-Type {media} is not supported; send application/json"),
-        ))
+        )))
     }
 }
 
-/// Parses a JSON object into `T`, naming the field at fault.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<(serde_json::Value, T), ApiError> {
+/// The body's bytes, or 413 beyond the limit.
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(WireError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!("The request body is larger than {BODY_LIMIT_BYTES} bytes"),
+            ))
+        } else {
+            bad_request(
+                "",
+                ErrorCode::MalformedBody,
+                format!("The request body could not be read: {e}"),
+            )
+        }
+    })
+}
+
+/// Any JSON value; not UTF-8, empty or not JSON is 400.
+fn json_value(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
+        return Err(bad_request(
             "",
             ErrorCode::MalformedBody,
             "The request body is empty; a JSON object is required",
         ));
     }
-    let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(
+    serde_json::from_slice(bytes).map_err(|e| {
+        bad_request(
             "",
             ErrorCode::MalformedBody,
             format!("The request body is not valid JSON: {e}"),
         )
-    })?;
-    if !raw.is_object() {
-        // serde would read an array into a struct by position: refuse anything but an object.
-        return Err(ApiError::bad_request(
-            "",
-            ErrorCode::MalformedBody,
-            "The request body has the wrong shape: a JSON object is required",
-        ));
-    }
-    let value = serde_path_to_error::deserialize::<_, T>(&raw).map_err(|e| {
+    })
+}
+
+/// Reads a JSON value into `T`, naming the field at fault.
+fn typed<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize::<_, T>(raw).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
         let message = if field.is_empty() {
@@ -189,8 +224,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<(serde_json::Valu
         } else {
             format!("{field}: {}", e.inner())
         };
-        ApiError::bad_request(&field, ErrorCode::MalformedBody, message)
-    })?;
+        bad_request(&field, ErrorCode::MalformedBody, message)
+    })
+}
+
+/// Parses a JSON object into `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<(serde_json::Value, T), ApiError> {
+    let raw = json_value(bytes)?;
+    if !raw.is_object() {
+        // serde would read an array into a struct by position: refuse anything but an object.
+        return Err(bad_request(
+            "",
+            ErrorCode::MalformedBody,
+            "The request body has the wrong shape: a JSON object is required",
+        ));
+    }
+    let value = typed(&raw)?;
     Ok((raw, value))
 }
 
@@ -199,21 +248,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         acceptable_content_type(request.headers())?;
-        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::PayloadTooLarge,
-                    format!("The request body is larger than {} bytes", crate::BODY_LIMIT_BYTES),
-                )
-            } else {
-                ApiError::bad_request(
-                    "",
-                    ErrorCode::MalformedBody,
-                    format!("The request body could not be read: {e}"),
-                )
-            }
-        })?;
+        let bytes = body_bytes(request, state).await?;
         let (raw, value) = parse_json(&bytes)?;
         Ok(Self { raw, value })
     }
@@ -227,20 +262,15 @@ impl<S: Send + Sync> FromRequest<S> for MergePatch {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let media = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|v| v.trim().to_ascii_lowercase());
-        if media.as_deref() != Some("application/merge-patch+json") {
-            return Err(ApiError::new(
+        if media_type(request.headers()).as_deref() != Some("application/merge-patch+json") {
+            return Err(ApiError(WireError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::UnsupportedMediaType,
                 "A merge patch must be sent as Content-Type: application/merge-patch+json (RFC 7396)",
-            ));
+            )));
         }
-        let JsonBody { raw, .. } = JsonBody::<serde_json::Value>::from_request(request, state).await?;
+        let bytes = body_bytes(request, state).await?;
+        let (raw, _) = parse_json::<serde_json::Value>(&bytes)?;
         Ok(Self(raw))
     }
 }
@@ -254,81 +284,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonList<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         acceptable_content_type(request.headers())?;
-        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
-            ApiError::bad_request(
-                "",
-                ErrorCode::MalformedBody,
-                format!("The request body could not be read: {e}"),
-            )
-        })?;
-        let raw: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::bad_request(
-                "",
-                ErrorCode::MalformedBody,
-                format!("The request body is not valid JSON: {e}"),
-            )
-        })?;
+        let bytes = body_bytes(request, state).await?;
+        let raw = json_value(&bytes)?;
         if !raw.is_array() {
-            return Err(ApiError::bad_request(
+            return Err(bad_request(
                 "",
                 ErrorCode::MalformedBody,
                 "The request body must be a JSON array",
             ));
         }
-        serde_path_to_error::deserialize::<_, Vec<T>>(&raw)
-            .map(Self)
-            .map_err(|e| {
-                let field = e.path().to_string();
-                ApiError::bad_request(&field, ErrorCode::MalformedBody, format!("{field}: {}", e.inner()))
-            })
+        typed(&raw).map(Self)
     }
 }
 
-/// `If-Match`: `*` or a list of strong entity tags. Weak tags never match (RFC 9110 strong
-/// comparison), so a list of only weak tags can never be satisfied.
-pub fn if_match(headers: &HeaderMap) -> Result<Option<Precondition>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
+/// `If-Match`, as the precondition of a change.
+pub fn if_match(headers: &HeaderMap) -> Result<Option<ExpectedVersion>, ApiError> {
+    let value = match headers.get(header::IF_MATCH) {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| bad_request("If-Match", ErrorCode::Header, "If-Match is not valid text"))?,
+        ),
     };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::bad_request("If-Match", ErrorCode::Header, "If-Match is not valid text"))?
-        .trim();
-    if text == "*" {
-        return Ok(Some(Precondition::Any));
-    }
-    let mut tags = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let strong = !part.starts_with("W/");
-        let tag = part.trim_start_matches("W/");
-        if !(tag.len() >= 2 && tag.starts_with('"') && tag.ends_with('"')) {
-            return Err(ApiError::bad_request(
-                "If-Match",
-                ErrorCode::Header,
-                "If-Match must be * or a list of entity tags in double quotes, as the ETag header gives them",
-            ));
-        }
-        if strong {
-            tags.push(tag.to_string());
-        }
-    }
-    Ok(Some(Precondition::OneOf(tags)))
+    headers::if_match(value).map_err(ApiError)
 }
 
-pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
-    match headers.get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let text = v.to_str().map_err(|_| {
-                ApiError::bad_request(
-                    "Idempotency-Key",
-                    ErrorCode::Header,
-                    "Idempotency-Key is not valid text",
-                )
-            })?;
-            IdempotencyKey::parse(text)
-                .map(Some)
-                .map_err(|e| ApiError::invalid(vec![e]))
-        }
-    }
+/// `Idempotency-Key`, with the fingerprint of the body it came with.
+pub fn idempotency(headers: &HeaderMap, body: &serde_json::Value) -> Result<Option<Keyed>, ApiError> {
+    let value = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(v.to_str().map_err(|_| {
+            bad_request(
+                "Idempotency-Key",
+                ErrorCode::Header,
+                "Idempotency-Key is not valid text",
+            )
+        })?),
+    };
+    headers::idempotency(value, body).map_err(ApiError)
 }

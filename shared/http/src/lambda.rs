@@ -1,28 +1,86 @@
-//! What every HTTP function's `main` does: logs, configuration, state, and the Lambda runtime.
+//! What every HTTP function's `main` does: telemetry, settings from the environment, the
+//! router wired once per instance, and the Lambda runtime.
 
-use crate::{ApiState, AuthConfig};
+use crate::auth::{AuthConfig, JwtVerifier};
 use axum::Router;
-use customers_domain::store::ProfileStore;
+use customers_domain::clock::{Clock, SystemClock};
+use customers_domain::credentials::PasswordHasher;
+use std::future::Future;
 use std::sync::Arc;
 
-/// Serves `router` under the Lambda runtime, over `store`, with the token verifier from the
-/// environment. A missing setting ends the instance with the reason logged.
-pub async fn serve<S>(store: Result<S, String>, router: fn(ApiState) -> Router) -> Result<(), lambda_http::Error>
-where
-    S: ProfileStore + 'static,
-{
-    crate::telemetry::init();
-    let state = store
-        .and_then(|store| {
-            ApiState::new(
-                Arc::new(store),
-                AuthConfig::from_env()?,
-                ApiState::number_block_from_env(),
-            )
+/// How many customer numbers one instance reserves at a time (`CUSTOMER_NUMBER_BLOCK`).
+pub const DEFAULT_NUMBER_BLOCK: u32 = 100;
+
+/// What a function is configured with, besides its store.
+#[derive(Clone)]
+pub struct Settings {
+    pub auth: Arc<JwtVerifier>,
+    pub clock: Arc<dyn Clock>,
+    pub number_block: u32,
+    pub hasher: PasswordHasher,
+}
+
+impl Settings {
+    pub fn new(auth: AuthConfig, clock: Arc<dyn Clock>, number_block: u32) -> Result<Self, String> {
+        Ok(Self {
+            auth: Arc::new(JwtVerifier::new(auth, clock.clone())?),
+            clock,
+            number_block,
+            hasher: PasswordHasher::default(),
         })
-        .map_err(|e| {
-            tracing::error!(error = %e, "configuration is incomplete");
-            lambda_http::Error::from(e)
-        })?;
-    lambda_http::run(router(state)).await
+    }
+
+    /// `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` and `CUSTOMER_NUMBER_BLOCK`.
+    pub fn from_env() -> Result<Self, String> {
+        let block = std::env::var("CUSTOMER_NUMBER_BLOCK")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_NUMBER_BLOCK);
+        Self::new(AuthConfig::from_env()?, Arc::new(SystemClock), block)
+    }
+}
+
+/// Serves the router `build` makes under the Lambda runtime. A missing setting ends the
+/// instance with the reason logged.
+pub async fn run(build: impl Future<Output = Result<Router, String>>) -> Result<(), lambda_http::Error> {
+    customers_telemetry::init();
+    let router = build.await.map_err(|e| {
+        tracing::error!(error = %e, "the function cannot start");
+        lambda_http::Error::from(e)
+    })?;
+    lambda_http::run(router).await
+}
+
+/// A function's state: its capabilities, wired once per instance, with the token verifier and
+/// the clock every handler shares.
+pub struct Served<C> {
+    pub auth: Arc<JwtVerifier>,
+    pub clock: Arc<dyn Clock>,
+    pub serve: Arc<C>,
+}
+
+impl<C> Clone for Served<C> {
+    fn clone(&self) -> Self {
+        Self {
+            auth: self.auth.clone(),
+            clock: self.clock.clone(),
+            serve: self.serve.clone(),
+        }
+    }
+}
+
+impl<C> Served<C> {
+    pub fn new(settings: &Settings, capabilities: C) -> Self {
+        Self {
+            auth: settings.auth.clone(),
+            clock: settings.clock.clone(),
+            serve: Arc::new(capabilities),
+        }
+    }
+}
+
+impl<C> axum::extract::FromRef<Served<C>> for Arc<JwtVerifier> {
+    fn from_ref(state: &Served<C>) -> Self {
+        state.auth.clone()
+    }
 }

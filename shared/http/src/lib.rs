@@ -1,6 +1,7 @@
-//! What every HTTP Lambda of the customers API shares: the contract's error body, correlation
-//! ids, bearer-token authentication, request extraction and telemetry. Handlers stay thin: they
-//! extract, call the domain, and answer.
+//! What every HTTP Lambda of the customers API shares: bearer-token authentication, the
+//! extractors that read a request into contract types, the middleware that renders errors as
+//! `ErrorResponse` with the correlation id, the router built from the routing table, and the
+//! Lambda entry point. Handlers stay thin: they extract, call the domain, and answer.
 
 pub mod auth;
 pub mod error;
@@ -8,13 +9,11 @@ pub mod extract;
 pub mod lambda;
 pub mod middleware;
 pub mod respond;
-pub mod state;
-pub mod telemetry;
+pub mod router;
 
 pub use auth::{AuthConfig, JwtVerifier};
-pub use error::{ApiError, ErrorResponse, ErrorSpecification};
-pub use middleware::{CorrelationId, with_contract_layers};
-pub use state::ApiState;
-
-/// Request bodies above this size are refused with 413 before they are parsed.
-pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+pub use error::ApiError;
+pub use extract::{Authenticated, BODY_LIMIT_BYTES};
+pub use lambda::{Served, Settings};
+pub use middleware::CorrelationId;
+pub use router::router;

@@ -1,14 +1,16 @@
 //! Layers every function wraps its router in: correlation id in and out, a tracing span per
-//! request, panics caught, and errors rendered as the contract's ErrorResponse.
+//! request (the route template, never the raw path, which can hold personal data), panics
+//! caught, and errors rendered as the contract's ErrorResponse.
 
-use crate::error::{ApiError, ErrorResponse};
+use crate::error::ApiError;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use customers_domain::validation::ErrorCode;
+use customers_contract::routes::template_of;
+use customers_contract::{ErrorCode, ErrorResponse, WireError};
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
@@ -26,8 +28,7 @@ fn usable(v: &str) -> bool {
 pub fn with_contract_layers(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
-            tracing::error!("handler panicked");
-            ApiError::internal().into_response()
+            ApiError(WireError::internal("a handler panicked")).into_response()
         }))
         .layer(axum::middleware::from_fn(contract_envelope))
 }
@@ -41,6 +42,7 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let path = request.uri().path().to_string();
+    let route = template_of(&path).unwrap_or("(no route)");
     let method = request.method().clone();
     let client = request
         .headers()
@@ -51,10 +53,13 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
         .take(100)
         .collect::<String>();
     request.extensions_mut().insert(CorrelationId(correlation_id.clone()));
-    let span = tracing::info_span!("request", correlation_id = %correlation_id, %method, %path, client = %client, organisation = tracing::field::Empty);
+    let span = tracing::info_span!("request", correlation_id = %correlation_id, %method, route, client = %client, organisation = tracing::field::Empty);
     async move {
         let mut response = next.run(request).await;
-        if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        if let Some(ApiError(error)) = response.extensions_mut().remove::<ApiError>() {
+            if let Some(detail) = &error.detail {
+                tracing::error!(detail, code = error.code.code(), "request failed");
+            }
             response = render(&error, &path, &correlation_id);
         }
         let status = response.status().as_u16();
@@ -72,7 +77,7 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
     .await
 }
 
-fn render(error: &ApiError, path: &str, correlation_id: &str) -> Response {
+fn render(error: &WireError, path: &str, correlation_id: &str) -> Response {
     let body = ErrorResponse::from_error(error, path, correlation_id);
     let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
     let mut response = Response::new(Body::from(bytes));
@@ -90,18 +95,18 @@ fn render(error: &ApiError, path: &str, correlation_id: &str) -> Response {
 
 /// Answer for paths no route knows.
 pub async fn unknown_path(request: Request) -> ApiError {
-    ApiError::new(
+    ApiError(WireError::new(
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,
         format!("No operation at {}", request.uri().path()),
-    )
+    ))
 }
 
 /// Answer for a known path with a method it does not take.
 pub async fn method_not_allowed(request: Request) -> ApiError {
-    ApiError::new(
+    ApiError(WireError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::MethodNotAllowed,
         format!("{} is not allowed on {}", request.method(), request.uri().path()),
-    )
+    ))
 }

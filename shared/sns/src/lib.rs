@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use aws_sdk_sns::config::Credentials;
 use aws_sdk_sns::types::MessageAttributeValue;
+use customers_contract::events::CustomerChangedEvent;
 use customers_domain::events::{CustomerChanged, EventPublisher};
 use customers_domain::values::OrganisationId;
 use std::collections::HashMap;
@@ -84,22 +85,17 @@ fn attribute(value: &str) -> Result<MessageAttributeValue, String> {
 
 #[async_trait]
 impl EventPublisher for SnsPublisher {
-    async fn publish(&self, organisation: OrganisationId, event: &CustomerChanged) -> Result<(), String> {
-        // The topic follows the event's own organisation; a mismatch is a fault, never a delivery.
-        if event.organisation_id != organisation.value() {
-            return Err(format!(
-                "event of organisation {} handed over for organisation {organisation}",
-                event.organisation_id
-            ));
-        }
-        let arn = self.topic_arn(organisation).await?;
-        let message = serde_json::to_string(event).map_err(|e| e.to_string())?;
+    /// To the topic of the event's own organisation, in the contract's JSON.
+    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
+        let arn = self.topic_arn(event.organisation_id).await?;
+        let wire = CustomerChangedEvent::of(event);
+        let message = serde_json::to_string(&wire).map_err(|e| e.to_string())?;
         self.client
             .publish()
             .topic_arn(&arn)
             .message(message)
-            .message_attributes("eventType", attribute(event.event_type.as_str())?)
-            .message_attributes("profileType", attribute(&event.profile_type)?)
+            .message_attributes("eventType", attribute(&wire.event_type)?)
+            .message_attributes("profileType", attribute(&wire.profile_type)?)
             .send()
             .await
             .map_err(|e| format!("Publish to {arn}: {}", aws_sdk_sns::error::DisplayErrorContext(&e)))?;

@@ -1,6 +1,6 @@
-//! Local set-up: `local-stack create-table [TABLE]` creates the table from `infra/table.json`
-//! in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack template` prints the deploy template with
-//! the same table definition filled in; `local-stack openapi` prints the OpenAPI document.
+//! Local set-up: `local-stack create-table [TABLE]` creates the table as the deploy template
+//! defines it (`infra/template.json`) in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack
+//! template` prints that template; `local-stack openapi` prints the OpenAPI document.
 
 use customers_dynamodb::{StoreConfig, dynamodb_client, table};
 
@@ -23,7 +23,10 @@ async fn main() {
             (Some(table), Some(url)) => poll_forever(table, url).await,
             _ => Err("usage: local-stack poll-stream TABLE INVOKE_URL".to_string()),
         },
-        Some("template") => customers_tests::template::rendered().map(|t| print!("{t}")),
+        Some("template") => {
+            print!("{}", customers_tests::template::TEMPLATE);
+            Ok(())
+        }
         Some("openapi") => {
             print!("{}", customers_tests::openapi::rendered());
             Ok(())

@@ -1,0 +1,209 @@
+//! Handlers of permanent profiles: create, get, update, search, bulk, by reference.
+
+use crate::State;
+use axum::Json;
+use axum::extract::State as Serve;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use customers_contract::ErrorResponse;
+use customers_contract::profile::{
+    CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, PageCustomerResponse,
+    ProfilesBulkRequest,
+};
+use customers_contract::search::{CustomerSearchParams, PageParams, flag};
+use customers_domain::values::CustomerRef;
+use customers_http::ApiError;
+use customers_http::extract::{
+    Authenticated, CustomerNumberPath, JsonBody, QueryParams, TextPath, idempotency, if_match,
+};
+use customers_http::respond::{created_profile, ok};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Create a customer
+///
+/// Creates a new customer in the database. If a customerRef is not specified, one will be
+/// assigned (the customer number). The customerRef and email fields must be unique within an
+/// organisation. Send `Idempotency-Key` to make a retried create safe: the same key and body
+/// answer the first answer and create nothing new.
+#[utoipa::path(
+    post, path = "/profiles", tag = "Profiles client", operation_id = "createCustomer",
+    request_body = CustomerPostRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe for 24 hours")),
+    responses(
+        (status = 201, description = "Created", body = CustomerResponse,
+         headers(("ETag" = String, description = "Version of the profile"), ("Location" = String, description = "Path of the new profile"))),
+        (status = 409, description = "The email or customerRef is already used in the organisation", body = ErrorResponse),
+        (status = 422, description = "The Idempotency-Key was used with another request", body = ErrorResponse),
+    )
+)]
+pub async fn create(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    headers: HeaderMap,
+    body: JsonBody<CustomerPostRequest>,
+) -> Result<Response, ApiError> {
+    let keyed = idempotency(&headers, &body.raw)?;
+    let new = body.value.parse(s.clock.now())?;
+    let created = s.serve.profiles.create(auth.organisation, new, keyed).await?;
+    let location = format!("/profiles/{}", created.customer().customer_number);
+    Ok(created_profile(&created, &location, |c| CustomerResponse::of(c, false)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct GetProfileParams {
+    /// Include the customer's ecards.
+    include_e_cards: Option<String>,
+    /// Deprecated in the contract; accepted and ignored (personnel tickets are not served).
+    include_personnel_ticket: Option<String>,
+}
+
+/// Find customer by customer number
+///
+/// Gets a customer with related information. If the passed customer number is for a merged and
+/// passive customer, the result will instead be the active, merged customer. Thus, you may find a
+/// customer with a different customer number than you specified in the URL.
+#[utoipa::path(
+    get, path = "/profiles/{customerNumber}", tag = "Profiles client", operation_id = "findCustomerByCustomerNumber",
+    params(("customerNumber" = i64, Path, description = "Customer number"), GetProfileParams),
+    responses((status = 200, description = "OK", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))))
+)]
+pub async fn get(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    CustomerNumberPath(number): CustomerNumberPath,
+    QueryParams(params): QueryParams<GetProfileParams>,
+) -> Result<Response, ApiError> {
+    let include_ecards = flag("includeECards", params.include_e_cards.as_deref())?;
+    flag("includePersonnelTicket", params.include_personnel_ticket.as_deref())?;
+    let customer = s.serve.profiles.get(auth.organisation, number).await?;
+    Ok(ok(CustomerResponse::of(&customer, include_ecards), customer.version))
+}
+
+/// Update a customer
+///
+/// Replaces every updatable field of the profile; an optional field left out is cleared. Send
+/// the ETag of the version you changed in `If-Match` to be refused (412) if someone else changed
+/// the profile since; without it the last write wins.
+#[utoipa::path(
+    put, path = "/profiles/{customerNumber}", tag = "Profiles client", operation_id = "updateCustomer",
+    request_body = CustomerPutRequest,
+    params(
+        ("customerNumber" = i64, Path, description = "Customer number"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version this update is based on"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))),
+        (status = 409, description = "The email is used by another profile, or the profile cannot be changed in its state", body = ErrorResponse),
+        (status = 412, description = "If-Match names a version that is no longer current", body = ErrorResponse),
+    )
+)]
+pub async fn update(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    CustomerNumberPath(number): CustomerNumberPath,
+    headers: HeaderMap,
+    body: JsonBody<CustomerPutRequest>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let update = body.value.parse(s.clock.now())?;
+    let customer = s
+        .serve
+        .profiles
+        .update(auth.organisation, number, update, expected.as_ref())
+        .await?;
+    Ok(ok(CustomerResponse::of(&customer, false), customer.version))
+}
+
+/// Find customers by parameters
+///
+/// A list of customers matching the search criteria: every parameter given must match. A search
+/// starts from email, telephone (countryCode with telephoneNumberNoCountryCode, or
+/// telephoneNumber), customerRef, vippsId or surname; other parameters only narrow it.
+/// Temporary profiles are left out unless includeTemporary=true.
+#[utoipa::path(
+    get, path = "/profiles", tag = "Profiles client", operation_id = "findCustomersByParameters",
+    params(CustomerSearchParams),
+    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
+)]
+pub async fn find(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    QueryParams(params): QueryParams<CustomerSearchParams>,
+) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
+    let criteria = params.parse(auth.organisation, s.clock.now().date_naive())?;
+    let found = s.serve.profiles.find(auth.organisation, criteria).await?;
+    Ok(Json(ListCustomerResponse::list(&found)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(flatten)]
+    search: CustomerSearchParams,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+/// Search customers, page by page
+///
+/// The same search as GET /profiles, answered one page at a time with the total count.
+#[utoipa::path(
+    get, path = "/profiles-search", tag = "Profiles client", operation_id = "searchCustomers",
+    params(CustomerSearchParams, PageParams),
+    responses((status = 200, description = "OK", body = PageCustomerResponse))
+)]
+pub async fn search(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<SearchQuery>,
+) -> Result<Json<PageCustomerResponse>, ApiError> {
+    let page = query.page.parse()?;
+    let criteria = query.search.parse(auth.organisation, s.clock.now().date_naive())?;
+    let (items, total) = s.serve.profiles.search(auth.organisation, criteria, page).await?;
+    Ok(Json(PageCustomerResponse {
+        items: ListCustomerResponse::list(&items),
+        total_items: total,
+        total_pages: total.div_ceil(u64::from(page.per_page)),
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Look up many customers
+///
+/// Up to 1000 profiles by customer numbers or, when no numbers are given, by customer
+/// references. Answers in the order asked; numbers or references not found are left out.
+#[utoipa::path(
+    post, path = "/profiles/bulk", tag = "Profiles client", operation_id = "findCustomersInBulk",
+    request_body = ProfilesBulkRequest,
+    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
+)]
+pub async fn bulk(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    body: JsonBody<ProfilesBulkRequest>,
+) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
+    let lookup = body.value.parse()?;
+    let found = s.serve.profiles.bulk(auth.organisation, lookup).await?;
+    Ok(Json(ListCustomerResponse::list(&found)))
+}
+
+/// Find customer by customer reference
+///
+/// The customerRef is unique within an organisation.
+#[utoipa::path(
+    get, path = "/profiles/customer-ref/{customerRef}", tag = "Profiles client", operation_id = "findCustomerByCustomerRef",
+    params(("customerRef" = String, Path, description = "Customer reference")),
+    responses((status = 200, description = "OK", body = CustomerResponse, headers(("ETag" = String, description = "Version of the profile"))))
+)]
+pub async fn get_by_ref(
+    Serve(s): Serve<State>,
+    auth: Authenticated,
+    TextPath(reference): TextPath,
+) -> Result<Response, ApiError> {
+    let reference = CustomerRef::parse("customerRef", &reference)?;
+    let customer = s.serve.profiles.by_ref(auth.organisation, &reference).await?;
+    Ok(ok(CustomerResponse::of(&customer, false), customer.version))
+}

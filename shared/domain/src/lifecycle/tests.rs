@@ -1,0 +1,203 @@
+//! The rules of the lifecycle on the in-memory store.
+
+use super::*;
+use crate::customer::ProfileType;
+use crate::error::Missing;
+use crate::profiles::{IdempotencyKey, RequestFingerprint};
+use crate::testing::{World, actor, channel, name_of, new_customer, organisation};
+use crate::values::{EmailAddress, PersonName};
+use chrono::Duration;
+
+fn temporary(w: &World, email: Option<&str>) -> NewTemporaryCustomer {
+    NewTemporaryCustomer {
+        organisation_id: organisation(1),
+        details: TemporaryDetails {
+            first_name: PersonName::empty(),
+            surname: PersonName::empty(),
+            email: email.and_then(|e| EmailAddress::parse("email", e).ok()),
+            mobile: None,
+            landline_number: None,
+            date_of_birth: None,
+            customer_account_id: None,
+            expiration_date: w.clock.now() + Duration::days(1),
+        },
+        created_by: actor("web"),
+        created_by_channel: channel("web"),
+    }
+}
+
+fn conversion() -> Conversion {
+    Conversion {
+        first_name: name_of("Per"),
+        surname: name_of("Hansen"),
+        email: None,
+        password: None,
+        customer_ref: None,
+        organisation_id: None,
+        changed_by: actor("web"),
+        changed_by_channel: channel("web"),
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_temporary_create_answers_the_temporary_profile_it_made() {
+    let w = World::new();
+    let org = organisation(1);
+    let keyed = || {
+        Some(Keyed {
+            key: IdempotencyKey::parse("k", "t-1").unwrap_or_else(|e| panic!("{e:?}")),
+            fingerprint: RequestFingerprint("f".into()),
+        })
+    };
+    let first = w
+        .temporary
+        .create(org, temporary(&w, None), keyed())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let again = w
+        .temporary
+        .create(org, temporary(&w, None), keyed())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(matches!(again, Created::Replayed(_)));
+    assert_eq!(again.customer(), first.customer());
+    assert_eq!(again.customer().profile_type, ProfileType::Temporary);
+}
+
+#[tokio::test]
+async fn a_temporary_profile_is_gone_at_its_expiration() {
+    let w = World::new();
+    let org = organisation(1);
+    let t = w
+        .temporary
+        .create(org, temporary(&w, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let number = t.customer().customer_number;
+    assert!(w.temporary.get(org, number).await.is_ok());
+    w.clock.advance(Duration::days(1));
+    assert!(matches!(
+        w.temporary.get(org, number).await,
+        Err(DomainError::NotFound(Missing::Profile))
+    ));
+    assert!(matches!(
+        w.temporary.convert(org, number, conversion()).await,
+        Err(DomainError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_update_racing_a_convert_finds_no_temporary_profile_and_changes_nothing() {
+    let w = World::new();
+    let org = organisation(1);
+    let t = w
+        .temporary
+        .create(org, temporary(&w, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let number = t.customer().customer_number;
+    // The convert lands between the update's read and its write.
+    let converted = conversion().apply_to(t.customer(), w.clock.now());
+    let stored = converted.clone();
+    w.store.before_next_write(move |s| {
+        s.profiles.insert((org, number), stored);
+    });
+    let update = TemporaryUpdate {
+        details: temporary(&w, Some("late@example.org")).details,
+        changed_by: actor("web"),
+        changed_by_channel: channel("web"),
+    };
+    let result = w.temporary.update(org, number, update, None).await;
+    assert!(
+        matches!(result, Err(DomainError::NotFound(Missing::Profile))),
+        "{result:?}"
+    );
+    let now = w
+        .store
+        .with_state(|s| s.profiles.get(&(org, number)).cloned())
+        .ok()
+        .flatten();
+    assert_eq!(now, Some(converted), "the converted profile, untouched");
+}
+
+#[tokio::test]
+async fn a_deactivated_profiles_email_taken_meanwhile_blocks_its_restore() {
+    let w = World::new();
+    let org = organisation(1);
+    let old = w
+        .profiles
+        .create(org, new_customer(org, Some("shared@example.org")), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let number = old.customer().customer_number;
+    let deactivation = Deactivation {
+        expiration_date: w.clock.now() + Duration::days(3),
+        changed_by: actor("crm"),
+        changed_by_channel: channel("crm"),
+    };
+    let d = w
+        .lifecycle
+        .deactivate(org, number, deactivation)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((d.status, d.email.is_none()), (Status::Deleted, true));
+    w.profiles
+        .create(org, new_customer(org, Some("shared@example.org")), None)
+        .await
+        .unwrap_or_else(|e| panic!("the email is free after deactivation: {e:?}"));
+    let restoration = Restoration {
+        changed_by: actor("crm"),
+        changed_by_channel: channel("crm"),
+    };
+    let refused = w.lifecycle.restore(org, number, restoration).await;
+    assert!(
+        matches!(refused, Err(DomainError::EmailTakenSinceDeactivation)),
+        "{refused:?}"
+    );
+    let unchanged = w.profiles.get(org, number).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(unchanged, d);
+}
+
+#[tokio::test]
+async fn connect_refuses_itself_missing_and_merged_profiles() {
+    let w = World::new();
+    let org = organisation(1);
+    let a = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let b = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let (a, b) = (a.customer().customer_number, b.customer().customer_number);
+    let connect = |merged| Connection {
+        merged,
+        changed_by: actor("crm"),
+        changed_by_channel: channel("crm"),
+    };
+    assert!(matches!(
+        w.lifecycle.connect(org, a, connect(a)).await,
+        Err(DomainError::Invalid(_))
+    ));
+    let missing = crate::values::CustomerNumber::parse("n", 999_999).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(matches!(
+        w.lifecycle.connect(org, a, connect(missing)).await,
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(w.lifecycle.connect(org, a, connect(b)).await.is_ok());
+    let again = w.lifecycle.connect(org, a, connect(b)).await;
+    assert!(
+        matches!(
+            again,
+            Err(DomainError::Refused(Refusal::Status {
+                status: Status::Passive,
+                action: Action::Connect,
+                ..
+            }))
+        ),
+        "{again:?}"
+    );
+}

@@ -1,0 +1,272 @@
+//! Permanent profiles: create, get, update, search, bulk lookup and lookup by reference.
+
+mod create;
+mod idempotency;
+mod numbers;
+mod search;
+
+pub use create::{Created, Creator, Keyed};
+pub use idempotency::{IdempotencyKey, IdempotencyRecord, RequestFingerprint, record_lifetime};
+pub use numbers::NumberAllocator;
+pub use search::{
+    CustomerQuery, DEFAULT_MAX_RESULT_SET, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_RESULT_SET, Page,
+    STARTING_PARAMETERS, SearchCriteria, SearchStart,
+};
+
+use crate::clock::Clock;
+use crate::conditional::{Edit, ExpectedVersion, ProfileStore, edit, live};
+use crate::credentials::PasswordHasher;
+use crate::customer::{Customer, CustomerUpdate, NewCustomer, ProfileType, Status};
+use crate::error::{Action, DomainError, Missing, Refusal, ensure_caller};
+use crate::ports::{
+    CustomerNumbers, FindCursor, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads, ProfileSearch,
+    ProfileWrites,
+};
+use crate::problems::{FieldError, Problem};
+use crate::values::{CustomerNumber, CustomerRef, OrganisationId};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// How many search entries a search may read before it must be narrowed.
+pub const SEARCH_READ_LIMIT: usize = 5_000;
+const SEARCH_BATCH: usize = 100;
+/// Most profiles one bulk lookup names.
+pub const BULK_MAX: usize = 1000;
+/// A merge chain longer than this is a fault, not data.
+const MAX_MERGE_HOPS: usize = 8;
+
+/// Profiles to look up at once: by number, or else by reference; answered in this order.
+#[derive(Debug, Clone)]
+pub enum BulkLookup {
+    Numbers(Vec<CustomerNumber>),
+    References(Vec<CustomerRef>),
+}
+
+pub struct ProfileService {
+    reads: Arc<dyn ProfileReads>,
+    batches: Arc<dyn ProfileBatches>,
+    search: Arc<dyn ProfileSearch>,
+    writes: Arc<dyn ProfileWrites>,
+    creator: Creator,
+    clock: Arc<dyn Clock>,
+}
+
+fn distinct<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(i.clone())).collect()
+}
+
+impl ProfileService {
+    pub const PORTS: &[Port] = &[
+        Port::ProfileReads,
+        Port::ProfileBatches,
+        Port::ProfileSearch,
+        Port::ProfileWrites,
+        Port::CustomerNumbers,
+        Port::IdempotencyRecords,
+        Port::PasswordHashes,
+    ];
+
+    pub fn new<S>(store: Arc<S>, clock: Arc<dyn Clock>, number_block: u32, hasher: PasswordHasher) -> Self
+    where
+        S: ProfileReads
+            + ProfileBatches
+            + ProfileSearch
+            + ProfileWrites
+            + CustomerNumbers
+            + IdempotencyRecords
+            + PasswordHashes
+            + 'static,
+    {
+        Self {
+            reads: store.clone(),
+            batches: store.clone(),
+            search: store.clone(),
+            writes: store.clone(),
+            creator: Creator::new(store, clock.clone(), number_block, hasher),
+            clock,
+        }
+    }
+
+    fn store(&self) -> ProfileStore<'_> {
+        ProfileStore {
+            reads: self.reads.as_ref(),
+            writes: self.writes.as_ref(),
+            clock: self.clock.as_ref(),
+        }
+    }
+
+    /// A new permanent profile of the caller's organisation.
+    pub async fn create(
+        &self,
+        org: OrganisationId,
+        new: NewCustomer,
+        keyed: Option<Keyed>,
+    ) -> Result<Created, DomainError> {
+        ensure_caller(new.organisation_id.value(), org)?;
+        self.creator.create(org, new, keyed).await
+    }
+
+    /// A profile; a merged (passive) number answers with the profile it was merged into.
+    pub async fn get(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
+        let mut customer = live(self.reads.as_ref(), self.clock.as_ref(), org, number).await?;
+        for _ in 0..MAX_MERGE_HOPS {
+            match (customer.status, customer.merged_into) {
+                (Status::Passive, Some(survivor)) => {
+                    customer = live(self.reads.as_ref(), self.clock.as_ref(), org, survivor).await?;
+                }
+                _ => return Ok(customer),
+            }
+        }
+        Err(DomainError::Internal(format!(
+            "the merge chain from {number} is too long"
+        )))
+    }
+
+    /// A full update. Without an expected version the last write wins; with one, a changed
+    /// profile is refused.
+    pub async fn update(
+        &self,
+        org: OrganisationId,
+        number: CustomerNumber,
+        update: CustomerUpdate,
+        expected: Option<&ExpectedVersion>,
+    ) -> Result<Customer, DomainError> {
+        let customer = edit(
+            &self.store(),
+            Edit::of(org, number).expecting(expected),
+            |current, now| {
+                if current.profile_type == ProfileType::Temporary {
+                    return Err(DomainError::refused(Refusal::Temporary {
+                        number,
+                        action: Action::Change,
+                    }));
+                }
+                if current.status != Status::Active {
+                    return Err(DomainError::refused(Refusal::Status {
+                        number,
+                        status: current.status,
+                        action: Action::Change,
+                    }));
+                }
+                Ok(update.apply_to(current, now))
+            },
+        )
+        .await?;
+        tracing::info!(customer_number = %number, version = %customer.version, "profile updated");
+        Ok(customer)
+    }
+
+    /// The matches of a search in customer-number order. `want` stops reading once that many
+    /// are found; `None` reads every entry up to [`SEARCH_READ_LIMIT`]. Also says whether every
+    /// entry was read.
+    async fn matches(
+        &self,
+        org: OrganisationId,
+        query: &CustomerQuery,
+        want: Option<usize>,
+    ) -> Result<(Vec<Customer>, bool), DomainError> {
+        let now = self.clock.now();
+        let mut found: Vec<Customer> = Vec::new();
+        let mut exhausted = true;
+        match &query.start {
+            SearchStart::CustomerRef(r) => {
+                found.extend(self.reads.profile_by_ref(org, r).await?);
+            }
+            SearchStart::Indexed(key) => {
+                let mut cursor: Option<FindCursor> = None;
+                let mut read = 0;
+                loop {
+                    let page = self.search.find(org, key, cursor.take(), SEARCH_BATCH).await?;
+                    read += page.entries;
+                    found.extend(page.batch.readable().into_iter().filter(|c| query.matches(c, now)));
+                    match page.next {
+                        None => break,
+                        Some(_) if want.is_some_and(|w| found.len() >= w) || read >= SEARCH_READ_LIMIT => {
+                            exhausted = false;
+                            break;
+                        }
+                        Some(next) => cursor = Some(next),
+                    }
+                }
+            }
+        }
+        found.retain(|c| query.matches(c, now));
+        found.sort_by_key(|c| c.customer_number);
+        found.dedup_by_key(|c| c.customer_number);
+        Ok((found, exhausted))
+    }
+
+    /// Matches of every criterion, at most `max_result_set`.
+    pub async fn find(&self, org: OrganisationId, criteria: SearchCriteria) -> Result<Vec<Customer>, DomainError> {
+        let query = CustomerQuery::new(criteria)?;
+        let (mut found, _) = self.matches(org, &query, Some(query.max_result_set)).await?;
+        found.truncate(query.max_result_set);
+        Ok(found)
+    }
+
+    /// One page of the matches, and how many there are in all.
+    pub async fn search(
+        &self,
+        org: OrganisationId,
+        criteria: SearchCriteria,
+        page: Page,
+    ) -> Result<(Vec<Customer>, u64), DomainError> {
+        let query = CustomerQuery::new(criteria)?;
+        let (found, exhausted) = self.matches(org, &query, None).await?;
+        if !exhausted {
+            return Err(DomainError::invalid(FieldError::new(
+                "",
+                Problem::SearchNeedsStart,
+                format!("the search matches more than {SEARCH_READ_LIMIT} profiles; narrow it with more parameters"),
+            )));
+        }
+        let total = found.len() as u64;
+        let start = (page.page as usize).saturating_mul(page.per_page as usize);
+        let items = found.into_iter().skip(start).take(page.per_page as usize).collect();
+        Ok((items, total))
+    }
+
+    /// Up to [`BULK_MAX`] live profiles in the order asked; repeated, unknown and expired ones
+    /// are left out.
+    pub async fn bulk(&self, org: OrganisationId, lookup: BulkLookup) -> Result<Vec<Customer>, DomainError> {
+        let now = self.clock.now();
+        let (order, batch, by_number) = match lookup {
+            BulkLookup::Numbers(numbers) => {
+                let numbers = distinct(numbers);
+                let order: Vec<String> = numbers.iter().map(ToString::to_string).collect();
+                (order, self.batches.profiles(org, &numbers).await?, true)
+            }
+            BulkLookup::References(references) => {
+                let references = distinct(references);
+                let order: Vec<String> = references.iter().map(ToString::to_string).collect();
+                (order, self.batches.profiles_by_ref(org, &references).await?, false)
+            }
+        };
+        let mut by_key: HashMap<String, Customer> = batch
+            .readable()
+            .into_iter()
+            .filter(|c| !c.is_expired(now))
+            .map(|c| {
+                let key = if by_number {
+                    c.customer_number.to_string()
+                } else {
+                    c.customer_ref.to_string()
+                };
+                (key, c)
+            })
+            .collect();
+        Ok(order.iter().filter_map(|k| by_key.remove(k)).collect())
+    }
+
+    /// The live profile holding a customerRef.
+    pub async fn by_ref(&self, org: OrganisationId, reference: &CustomerRef) -> Result<Customer, DomainError> {
+        match self.reads.profile_by_ref(org, reference).await? {
+            Some(c) if !c.is_expired(self.clock.now()) => Ok(c),
+            _ => Err(DomainError::NotFound(Missing::Profile)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,249 @@
+//! Telephone numbers. Every error in a telephone field is a [`Problem::Telephone`] (the
+//! contract gives those a code of their own, customers-5.4.1). Numbers are checked against libphonenumber's metadata (the `phonenumber`
+//! crate), so "+47 12" or a number that no operator can have is refused.
+
+use crate::problems::{FieldError, Problem};
+use phonenumber::{Mode, PhoneNumber, country};
+
+/// The customer's mobile number in all three of the contract's spellings, kept in step:
+/// `countryCode` ("+47"), `telephoneNumberNoCountryCode` ("91234567") and the deprecated full
+/// `telephoneNumber` ("+4791234567").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MobileNumber {
+    country_code: String,
+    national_number: String,
+    /// E.164, which is also the form searches compare.
+    e164: String,
+}
+
+/// A landline number, stored as E.164.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LandlineNumber(String);
+
+impl LandlineNumber {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        parse_full(field, raw).map(|n| Self(n.format().mode(Mode::E164).to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn telephone_error(field: &str, message: impl Into<String>, raw: &str) -> FieldError {
+    FieldError::new(field, Problem::Telephone, message).rejecting(raw)
+}
+
+/// "+47": a plus and one to three digits that some country actually uses.
+pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
+    let text = raw.trim();
+    let digits = text.strip_prefix('+').ok_or_else(|| {
+        telephone_error(
+            field,
+            format!("{field} must start with + followed by 1 to 3 digits, such as +47"),
+            raw,
+        )
+    })?;
+    if digits.is_empty() || digits.len() > 3 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(telephone_error(
+            field,
+            format!("{field} must start with + followed by 1 to 3 digits, such as +47"),
+            raw,
+        ));
+    }
+    let code: u16 = digits
+        .parse()
+        .map_err(|_| telephone_error(field, format!("{field} is not a country calling code"), raw))?;
+    if phonenumber::metadata::DATABASE.by_code(&code).is_none() {
+        return Err(telephone_error(
+            field,
+            format!("{field} {text} is not a country calling code in use"),
+            raw,
+        ));
+    }
+    Ok(code)
+}
+
+/// Parses a number that may carry its own "+CC"; without one it is read as Norwegian.
+fn parse_full(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
+    let text = raw.trim();
+    if text.is_empty() || text.len() > 20 {
+        return Err(telephone_error(
+            field,
+            format!("{field} must be 1 to 20 characters"),
+            raw,
+        ));
+    }
+    let number = phonenumber::parse(Some(country::Id::NO), text)
+        .map_err(|_| telephone_error(field, format!("{field} is not a telephone number"), raw))?;
+    if !number.is_valid() {
+        return Err(telephone_error(
+            field,
+            format!("{field} is not a valid telephone number"),
+            raw,
+        ));
+    }
+    Ok(number)
+}
+
+impl MobileNumber {
+    /// Builds the number from whichever spellings a request gives. `countryCode` and
+    /// `telephoneNumberNoCountryCode` go together; the deprecated `telephoneNumber` alone is
+    /// split into them; when all three are given they must agree.
+    pub fn parse(
+        country_code: Option<&str>,
+        national: Option<&str>,
+        deprecated_full: Option<&str>,
+    ) -> Result<Option<Self>, FieldError> {
+        let modern = match (country_code, national) {
+            (None, None) => None,
+            (Some(cc), None) => {
+                parse_country_code("countryCode", cc)?;
+                return Err(telephone_error(
+                    "telephoneNumberNoCountryCode",
+                    "telephoneNumberNoCountryCode is required when countryCode is given",
+                    "",
+                ));
+            }
+            (None, Some(n)) => {
+                return Err(telephone_error(
+                    "countryCode",
+                    "countryCode is required when telephoneNumberNoCountryCode is given",
+                    n,
+                ));
+            }
+            (Some(cc), Some(n)) => {
+                let code = parse_country_code("countryCode", cc)?;
+                let digits = n.trim();
+                if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                    return Err(telephone_error(
+                        "telephoneNumberNoCountryCode",
+                        "telephoneNumberNoCountryCode must be 1 to 15 digits, without country code or punctuation",
+                        n,
+                    ));
+                }
+                let number = phonenumber::parse(None, format!("+{code}{digits}")).map_err(|_| {
+                    telephone_error(
+                        "telephoneNumberNoCountryCode",
+                        "telephoneNumberNoCountryCode is not a telephone number",
+                        n,
+                    )
+                })?;
+                if !number.is_valid() {
+                    return Err(telephone_error(
+                        "telephoneNumberNoCountryCode",
+                        format!("+{code} {digits} is not a valid telephone number"),
+                        n,
+                    ));
+                }
+                Some(Self::from_number(&number))
+            }
+        };
+        let old = deprecated_full
+            .map(|raw| parse_full("telephoneNumber", raw).map(|n| Self::from_number(&n)))
+            .transpose()?;
+        match (modern, old) {
+            (Some(m), Some(o)) if m.e164 != o.e164 => Err(telephone_error(
+                "telephoneNumber",
+                "telephoneNumber does not match countryCode and telephoneNumberNoCountryCode",
+                deprecated_full.unwrap_or_default(),
+            )),
+            (Some(m), _) => Ok(Some(m)),
+            (None, o) => Ok(o),
+        }
+    }
+
+    /// A stored number, read back from its E.164 form.
+    pub fn from_e164(field: &str, raw: &str) -> Result<Self, FieldError> {
+        if !raw.starts_with('+') {
+            return Err(telephone_error(field, format!("{field} must be in E.164 form"), raw));
+        }
+        parse_full(field, raw).map(|n| Self::from_number(&n))
+    }
+
+    /// "+47".
+    pub fn country_code(&self) -> &str {
+        &self.country_code
+    }
+
+    /// "91234567".
+    pub fn national_number(&self) -> &str {
+        &self.national_number
+    }
+
+    /// "+4791234567".
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    fn from_number(number: &PhoneNumber) -> Self {
+        let e164 = number.format().mode(Mode::E164).to_string();
+        let code = number.code().value();
+        let prefix = format!("+{code}");
+        let national = e164.strip_prefix(&prefix).unwrap_or(&e164).to_string();
+        Self {
+            country_code: prefix,
+            national_number: national,
+            e164,
+        }
+    }
+
+    /// The E.164 form a search value is compared in, from either search spelling.
+    pub fn search_form(
+        country_code: Option<&str>,
+        national: Option<&str>,
+        deprecated_full: Option<&str>,
+    ) -> Result<Option<String>, FieldError> {
+        // Search follows the contract: countryCode + number win, the full number is used alone.
+        let result = match (country_code, national) {
+            (Some(cc), Some(n)) => Self::parse(Some(cc), Some(n), None)?,
+            _ => Self::parse(None, None, deprecated_full)?,
+        };
+        Ok(result.map(|m| m.e164))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_code_needs_plus_and_a_real_code() {
+        assert_eq!(parse_country_code("countryCode", "+47"), Ok(47));
+        for bad in ["47", "+", "+4a", "+1234", "+999"] {
+            let e = parse_country_code("countryCode", bad).err();
+            assert_eq!(e.map(|e| e.problem), Some(Problem::Telephone), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_three_spellings_are_kept_in_step() {
+        let m = MobileNumber::parse(Some("+47"), Some("91234567"), None).ok().flatten();
+        assert_eq!(m.as_ref().map(|m| m.e164.as_str()), Some("+4791234567"));
+        let d = MobileNumber::parse(None, None, Some("+47 912 34 567")).ok().flatten();
+        assert_eq!(d, m);
+        let national_only = MobileNumber::parse(None, None, Some("91234567")).ok().flatten();
+        assert_eq!(national_only, m);
+        assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234568")).is_err());
+        assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234567")).is_ok());
+    }
+
+    #[test]
+    fn every_telephone_error_is_605() {
+        let cases = [
+            MobileNumber::parse(Some("+47"), None, None),
+            MobileNumber::parse(None, Some("91234567"), None),
+            MobileNumber::parse(Some("+47"), Some("12"), None),
+            MobileNumber::parse(Some("+47"), Some("9123-4567"), None),
+            MobileNumber::parse(None, None, Some("not a number")),
+        ];
+        for c in cases {
+            assert_eq!(c.err().map(|e| e.problem), Some(Problem::Telephone));
+        }
+        assert_eq!(
+            LandlineNumber::parse("landlineNumber", "1").err().map(|e| e.problem),
+            Some(Problem::Telephone)
+        );
+        assert!(LandlineNumber::parse("landlineNumber", "+47 22 12 34 56").is_ok());
+    }
+}

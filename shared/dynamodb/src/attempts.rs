@@ -1,0 +1,126 @@
+//! Sign-in attempts on DynamoDB: one counter item per login name and window, counted with a
+//! conditional update before any password is checked, so that parallel attempts on any number
+//! of Lambda instances cannot count past the limit. The item expires with its window.
+
+use crate::error::unavailable;
+use crate::items::{self, EXPIRES_AT, Item, KIND, PK, n, s};
+use crate::store::DynamoStore;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use chrono::{DateTime, Utc};
+use customers_domain::credentials::AttemptKey;
+use customers_domain::ports::{AttemptVerdict, SignInAttempts, StoreError};
+use customers_domain::values::OrganisationId;
+
+const ATTEMPTS: &str = "attempts";
+const WINDOW_START: &str = "windowStart";
+/// Rounds of "count, or open a window" before giving up on a key others keep opening.
+const ROUNDS: u32 = 4;
+
+/// The item a failed condition left as it was, when the failure was a condition's.
+fn failed_condition<R>(error: &SdkError<UpdateItemError, R>) -> Option<Option<Item>> {
+    match error {
+        SdkError::ServiceError(e) => match e.err() {
+            UpdateItemError::ConditionalCheckFailedException(c) => Some(c.item().cloned()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+#[async_trait]
+impl SignInAttempts for DynamoStore {
+    async fn count_attempt(
+        &self,
+        org: OrganisationId,
+        key: &AttemptKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        max: u32,
+    ) -> Result<AttemptVerdict, StoreError> {
+        let floor = (now - window).timestamp();
+        for _ in 0..ROUNDS {
+            // Count in the open window while it has room.
+            let counted = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(items::attempts_key(org, key)))
+                .update_expression("ADD #attempts :one")
+                .condition_expression("#start > :floor AND #attempts < :max")
+                .expression_attribute_names("#attempts", ATTEMPTS)
+                .expression_attribute_names("#start", WINDOW_START)
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":floor", n(floor))
+                .expression_attribute_values(":max", n(max))
+                .return_values(ReturnValue::UpdatedNew)
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .send()
+                .await;
+            let existing = match counted {
+                Ok(out) => {
+                    let count = out
+                        .attributes
+                        .as_ref()
+                        .and_then(|a| items::number_of(a, ATTEMPTS))
+                        .unwrap_or(i64::from(max));
+                    return Ok(AttemptVerdict::Allowed {
+                        count: u32::try_from(count).unwrap_or(max),
+                    });
+                }
+                Err(e) => match failed_condition(&e) {
+                    Some(existing) => existing,
+                    None => return Err(unavailable("UpdateItem(attempts)", e)),
+                },
+            };
+            let start = existing.as_ref().and_then(|i| items::number_of(i, WINDOW_START));
+            if let Some(start) = start
+                && start > floor
+            {
+                // The window is open and full.
+                let until = DateTime::from_timestamp(start, 0).unwrap_or(now) + window;
+                return Ok(AttemptVerdict::Refused { until });
+            }
+            // No window is open: open one with this attempt, unless someone just did.
+            let opened = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(items::attempts_key(org, key)))
+                .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
+                .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
+                .expression_attribute_names("#attempts", ATTEMPTS)
+                .expression_attribute_names("#start", WINDOW_START)
+                .expression_attribute_names("#exp", EXPIRES_AT)
+                .expression_attribute_names("#kind", KIND)
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":now", n(now.timestamp()))
+                .expression_attribute_values(":end", n((now + window).timestamp()))
+                .expression_attribute_values(":kind", s("THROTTLE"))
+                .expression_attribute_values(":floor", n(floor))
+                .send()
+                .await;
+            match opened {
+                Ok(_) => return Ok(AttemptVerdict::Allowed { count: 1 }),
+                Err(e) if failed_condition(&e).is_some() => continue,
+                Err(e) => return Err(unavailable("UpdateItem(attempts)", e)),
+            }
+        }
+        // Windows opened and filled under our feet the whole time: refuse rather than guess.
+        Ok(AttemptVerdict::Refused { until: now + window })
+    }
+
+    async fn clear_attempts(&self, org: OrganisationId, key: &AttemptKey) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(items::attempts_key(org, key)))
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem(attempts)", e))?;
+        Ok(())
+    }
+}
