@@ -318,6 +318,28 @@ struct PersonalInput<'a> {
     expiration_date: Option<&'a str>,
 }
 
+/// The shared fields of either request, borrowed: both have them under the same names.
+macro_rules! personal_input {
+    ($request:expr) => {
+        PersonalInput {
+            first_name: $request.first_name.as_deref(),
+            surname: $request.surname.as_deref(),
+            email: $request.email.as_deref(),
+            vipps_id: $request.vipps_id.as_deref(),
+            country_code: $request.country_code.as_deref(),
+            telephone_number_no_country_code: $request.telephone_number_no_country_code.as_deref(),
+            telephone_number: $request.telephone_number.as_deref(),
+            telephone_number_verified_at: $request.telephone_number_verified_at.as_deref(),
+            landline_number: $request.landline_number.as_deref(),
+            date_of_birth: $request.date_of_birth.as_deref(),
+            nationality: $request.nationality.as_deref(),
+            language_preference_iso6393: $request.language_preference_iso6393.as_deref(),
+            language_preference: $request.language_preference.as_deref(),
+            expiration_date: $request.expiration_date.as_deref(),
+        }
+    };
+}
+
 /// Addresses given with a profile, with the ids they name (an update keeps those).
 type GivenAddresses = Vec<(Option<ItemId>, PostalAddressDetails)>;
 
@@ -413,25 +435,6 @@ fn profile_type(raw: &str) -> Result<ProfileType, FieldError> {
 }
 
 impl CustomerPostRequest {
-    fn personal(&self) -> PersonalInput<'_> {
-        PersonalInput {
-            first_name: self.first_name.as_deref(),
-            surname: self.surname.as_deref(),
-            email: self.email.as_deref(),
-            vipps_id: self.vipps_id.as_deref(),
-            country_code: self.country_code.as_deref(),
-            telephone_number_no_country_code: self.telephone_number_no_country_code.as_deref(),
-            telephone_number: self.telephone_number.as_deref(),
-            telephone_number_verified_at: self.telephone_number_verified_at.as_deref(),
-            landline_number: self.landline_number.as_deref(),
-            date_of_birth: self.date_of_birth.as_deref(),
-            nationality: self.nationality.as_deref(),
-            language_preference_iso6393: self.language_preference_iso6393.as_deref(),
-            language_preference: self.language_preference.as_deref(),
-            expiration_date: self.expiration_date.as_deref(),
-        }
-    }
-
     /// The create, parsed: every problem reported at once.
     pub fn parse(&self, now: DateTime<Utc>) -> Result<NewCustomer, Vec<FieldError>> {
         let mut p = Problems::new();
@@ -466,7 +469,7 @@ impl CustomerPostRequest {
                 .as_deref()
                 .map(|v| AccountId::parse("customerAccountId", v)),
         );
-        let details = personal(self.personal(), now, &mut p);
+        let details = personal(personal_input!(self), now, &mut p);
         let postal_addresses = addresses(self.postal_addresses.as_deref(), &mut p);
         let parsed = (|| {
             Some(NewCustomer {
@@ -490,25 +493,6 @@ impl CustomerPostRequest {
 }
 
 impl CustomerPutRequest {
-    fn personal(&self) -> PersonalInput<'_> {
-        PersonalInput {
-            first_name: self.first_name.as_deref(),
-            surname: self.surname.as_deref(),
-            email: self.email.as_deref(),
-            vipps_id: self.vipps_id.as_deref(),
-            country_code: self.country_code.as_deref(),
-            telephone_number_no_country_code: self.telephone_number_no_country_code.as_deref(),
-            telephone_number: self.telephone_number.as_deref(),
-            telephone_number_verified_at: self.telephone_number_verified_at.as_deref(),
-            landline_number: self.landline_number.as_deref(),
-            date_of_birth: self.date_of_birth.as_deref(),
-            nationality: self.nationality.as_deref(),
-            language_preference_iso6393: self.language_preference_iso6393.as_deref(),
-            language_preference: self.language_preference.as_deref(),
-            expiration_date: self.expiration_date.as_deref(),
-        }
-    }
-
     /// The full update, parsed: every problem reported at once.
     pub fn parse(&self, now: DateTime<Utc>) -> Result<CustomerUpdate, Vec<FieldError>> {
         let mut p = Problems::new();
@@ -537,7 +521,7 @@ impl CustomerPutRequest {
                 .as_deref()
                 .map(|v| parse_instant("emailVerifiedAt", v)),
         );
-        let details = personal(self.personal(), now, &mut p);
+        let details = personal(personal_input!(self), now, &mut p);
         let postal_addresses = addresses(self.postal_addresses.as_deref(), &mut p);
         let parsed = (|| {
             Some(CustomerUpdate {

@@ -187,6 +187,24 @@ struct TemporaryInput<'a> {
     customer_account_id: Option<&'a str>,
 }
 
+/// The fields of either request, borrowed: both have them under the same names.
+macro_rules! temporary_input {
+    ($request:expr) => {
+        TemporaryInput {
+            expiration_date: $request.expiration_date.as_deref(),
+            first_name: $request.first_name.as_deref(),
+            surname: $request.surname.as_deref(),
+            email: $request.email.as_deref(),
+            country_code: $request.country_code.as_deref(),
+            telephone_number_no_country_code: $request.telephone_number_no_country_code.as_deref(),
+            telephone_number: $request.telephone_number.as_deref(),
+            landline_number: $request.landline_number.as_deref(),
+            date_of_birth: $request.date_of_birth.as_deref(),
+            customer_account_id: $request.customer_account_id.as_deref(),
+        }
+    };
+}
+
 fn temporary_details(input: TemporaryInput<'_>, now: DateTime<Utc>, p: &mut Problems) -> Option<TemporaryDetails> {
     let expiration_date = future_instant(p, "expirationDate", input.expiration_date, now);
     let name = |p: &mut Problems, field: &str, raw: Option<&str>| {
@@ -241,19 +259,7 @@ impl TemporaryCustomerPostRequest {
         let created_by_channel = p
             .required("createdByChannel", self.created_by_channel.as_deref())
             .and_then(|v| p.take(Channel::parse("createdByChannel", v)));
-        let input = TemporaryInput {
-            expiration_date: self.expiration_date.as_deref(),
-            first_name: self.first_name.as_deref(),
-            surname: self.surname.as_deref(),
-            email: self.email.as_deref(),
-            country_code: self.country_code.as_deref(),
-            telephone_number_no_country_code: self.telephone_number_no_country_code.as_deref(),
-            telephone_number: self.telephone_number.as_deref(),
-            landline_number: self.landline_number.as_deref(),
-            date_of_birth: self.date_of_birth.as_deref(),
-            customer_account_id: self.customer_account_id.as_deref(),
-        };
-        let details = temporary_details(input, now, &mut p);
+        let details = temporary_details(temporary_input!(self), now, &mut p);
         let parsed = (|| {
             Some(NewTemporaryCustomer {
                 organisation_id: organisation_id?,
@@ -271,19 +277,7 @@ impl TemporaryCustomerPutRequest {
         let mut p = Problems::new();
         let (changed_by, changed_by_channel) =
             change_stamp(&mut p, self.changed_by.as_deref(), self.changed_by_channel.as_deref());
-        let input = TemporaryInput {
-            expiration_date: self.expiration_date.as_deref(),
-            first_name: self.first_name.as_deref(),
-            surname: self.surname.as_deref(),
-            email: self.email.as_deref(),
-            country_code: self.country_code.as_deref(),
-            telephone_number_no_country_code: self.telephone_number_no_country_code.as_deref(),
-            telephone_number: self.telephone_number.as_deref(),
-            landline_number: self.landline_number.as_deref(),
-            date_of_birth: self.date_of_birth.as_deref(),
-            customer_account_id: self.customer_account_id.as_deref(),
-        };
-        let details = temporary_details(input, now, &mut p);
+        let details = temporary_details(temporary_input!(self), now, &mut p);
         let parsed = (|| {
             Some(TemporaryUpdate {
                 details: details?,

@@ -3,7 +3,7 @@
 //! the default is one value of the profile, moved in the same write that changes the accounts.
 
 use crate::clock::Clock;
-use crate::conditional::{Edit, ExpectedVersion, ProfileStore, edit, live};
+use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::customer::Customer;
 use crate::error::{DomainError, Listed, Missing, Refusal, UniqueValue};
 use crate::listed::ensure_changeable;
@@ -55,9 +55,7 @@ impl Customer {
 }
 
 pub struct CustomerAccounts {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
-    clock: Arc<dyn Clock>,
+    profiles: Profiles,
 }
 
 impl CustomerAccounts {
@@ -65,23 +63,13 @@ impl CustomerAccounts {
 
     pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
         Self {
-            reads: store.clone(),
-            writes: store,
-            clock,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
+            profiles: Profiles::new(store, clock),
         }
     }
 
     /// The live profile, to list its accounts.
     pub async fn profile(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        live(self.reads.as_ref(), self.clock.as_ref(), org, number).await
+        self.profiles.live(org, number).await
     }
 
     pub async fn add(
@@ -91,34 +79,35 @@ impl CustomerAccounts {
         account: NewAccount,
         by: Actor,
     ) -> Result<Customer, DomainError> {
-        edit(&self.store(), Edit::of(org, number), |current, now| {
-            ensure_changeable(current)?;
-            if current.customer_accounts.len() >= MAX_ACCOUNTS {
-                return Err(DomainError::refused(Refusal::Limit {
-                    what: Listed::CustomerAccounts,
-                    max: MAX_ACCOUNTS,
-                }));
-            }
-            if current.account(&account.account_id).is_some() {
-                return Err(DomainError::Taken(UniqueValue::AccountId));
-            }
-            let mut next = current.bumped();
-            next.customer_accounts.push(CustomerAccount {
-                id: ItemId::generate(),
-                account_id: account.account_id.clone(),
-                alias: account.alias.clone(),
-                created_by: by.clone(),
-                created_at: now,
-                changed_by: by.clone(),
-                changed_at: now,
-            });
-            // The first account is the default; a new default replaces the old in this write.
-            if account.make_default || next.default_account.is_none() {
-                next.default_account = Some(account.account_id.clone());
-            }
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(Edit::of(org, number), |current, now| {
+                ensure_changeable(current)?;
+                if current.customer_accounts.len() >= MAX_ACCOUNTS {
+                    return Err(DomainError::refused(Refusal::Limit {
+                        what: Listed::CustomerAccounts,
+                        max: MAX_ACCOUNTS,
+                    }));
+                }
+                if current.account(&account.account_id).is_some() {
+                    return Err(DomainError::Taken(UniqueValue::AccountId));
+                }
+                let mut next = current.bumped();
+                next.customer_accounts.push(CustomerAccount {
+                    id: ItemId::generate(),
+                    account_id: account.account_id.clone(),
+                    alias: account.alias.clone(),
+                    created_by: by.clone(),
+                    created_at: now,
+                    changed_by: by.clone(),
+                    changed_at: now,
+                });
+                // The first account is the default; a new default replaces the old in this write.
+                if account.make_default || next.default_account.is_none() {
+                    next.default_account = Some(account.account_id.clone());
+                }
+                Ok(next)
+            })
+            .await
     }
 
     pub async fn patch(
@@ -130,10 +119,8 @@ impl CustomerAccounts {
         by: Actor,
         expected: Option<&ExpectedVersion>,
     ) -> Result<Customer, DomainError> {
-        edit(
-            &self.store(),
-            Edit::of(org, number).expecting(expected),
-            |current, now| {
+        self.profiles
+            .edit(Edit::of(org, number).expecting(expected), |current, now| {
                 ensure_changeable(current)?;
                 let account = current
                     .account(account_id)
@@ -161,9 +148,8 @@ impl CustomerAccounts {
                     a.changed_at = now;
                 }
                 Ok(next)
-            },
-        )
-        .await
+            })
+            .await
     }
 
     /// Deleting the default account makes the oldest remaining account the default, in the
@@ -174,29 +160,30 @@ impl CustomerAccounts {
         number: CustomerNumber,
         account_id: &AccountId,
     ) -> Result<Customer, DomainError> {
-        edit(&self.store(), Edit::of(org, number), |current, _| {
-            ensure_changeable(current)?;
-            if current.account(account_id).is_none() {
-                return Err(DomainError::NotFound(Missing::CustomerAccount));
-            }
-            let mut next = current.bumped();
-            next.customer_accounts.retain(|a| &a.account_id != account_id);
-            if next.is_default_account(account_id) {
-                next.default_account = next
-                    .customer_accounts
-                    .iter()
-                    .min_by_key(|a| a.created_at)
-                    .map(|a| a.account_id.clone());
-            }
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(Edit::of(org, number), |current, _| {
+                ensure_changeable(current)?;
+                if current.account(account_id).is_none() {
+                    return Err(DomainError::NotFound(Missing::CustomerAccount));
+                }
+                let mut next = current.bumped();
+                next.customer_accounts.retain(|a| &a.account_id != account_id);
+                if next.is_default_account(account_id) {
+                    next.default_account = next
+                        .customer_accounts
+                        .iter()
+                        .min_by_key(|a| a.created_at)
+                        .map(|a| a.account_id.clone());
+                }
+                Ok(next)
+            })
+            .await
     }
 
     /// The live profile that holds the account.
     pub async fn owner(&self, org: OrganisationId, account_id: &AccountId) -> Result<Customer, DomainError> {
-        match self.reads.profile_by_account(org, account_id).await? {
-            Some(c) if !c.is_expired(self.clock.now()) => Ok(c),
+        match self.profiles.reads.profile_by_account(org, account_id).await? {
+            Some(c) if !c.is_expired(self.profiles.now()) => Ok(c),
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }

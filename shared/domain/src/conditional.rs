@@ -10,6 +10,7 @@ use crate::ports::{Change, ProfileReads, ProfileWrites, Requirement, StoreError}
 use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, OrganisationId, Version};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How many times an operation decides and writes before it gives up on a contended profile.
@@ -62,19 +63,6 @@ where
     Err(DomainError::refused(Refusal::Busy { what }))
 }
 
-/// A live profile of the organisation, exactly as stored: expired is gone.
-pub async fn live(
-    reads: &dyn ProfileReads,
-    clock: &dyn Clock,
-    org: OrganisationId,
-    number: CustomerNumber,
-) -> Result<Customer, DomainError> {
-    match reads.profile(org, number).await? {
-        Some(c) if !c.is_expired(clock.now()) => Ok(c),
-        _ => Err(DomainError::NotFound(Missing::Profile)),
-    }
-}
-
 /// One change of one profile, as [`edit`] runs it.
 #[derive(Debug, Clone, Copy)]
 pub struct Edit<'a> {
@@ -110,24 +98,54 @@ impl<'a> Edit<'a> {
     }
 }
 
-/// The profiles a capability reads and writes.
-pub struct ProfileStore<'a> {
-    pub reads: &'a dyn ProfileReads,
-    pub writes: &'a dyn ProfileWrites,
-    pub clock: &'a dyn Clock,
+/// The profiles a capability reads and writes, and the clock that says what has expired.
+#[derive(Clone)]
+pub struct Profiles {
+    pub reads: Arc<dyn ProfileReads>,
+    pub writes: Arc<dyn ProfileWrites>,
+    pub clock: Arc<dyn Clock>,
 }
 
-/// Reads the live profile, lets `decide` make its next version, and writes it if the profile
-/// is still at the version read. A lost race reads and decides again; with an expected version,
-/// a changed profile is refused instead.
-pub async fn edit(
-    store: &ProfileStore<'_>,
+impl Profiles {
+    pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            reads: store.clone(),
+            writes: store,
+            clock,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// A live profile of the organisation, exactly as stored: expired is gone.
+    pub async fn live(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
+        match self.reads.profile(org, number).await? {
+            Some(c) if !c.is_expired(self.clock.now()) => Ok(c),
+            _ => Err(DomainError::NotFound(Missing::Profile)),
+        }
+    }
+
+    /// Reads the live profile, lets `decide` make its next version, and writes it if the
+    /// profile is still at the version read. A lost race reads and decides again; with an
+    /// expected version, a changed profile is refused instead.
+    pub async fn edit(
+        &self,
+        edit: Edit<'_>,
+        decide: impl Fn(&Customer, DateTime<Utc>) -> Result<Customer, DomainError>,
+    ) -> Result<Customer, DomainError> {
+        change(self, edit, &decide).await
+    }
+}
+
+async fn change(
+    store: &Profiles,
     edit: Edit<'_>,
-    decide: impl Fn(&Customer, DateTime<Utc>) -> Result<Customer, DomainError>,
+    decide: &impl Fn(&Customer, DateTime<Utc>) -> Result<Customer, DomainError>,
 ) -> Result<Customer, DomainError> {
-    let decide = &decide;
     retrying(Contended::Profile(edit.number), || async move {
-        let current = live(store.reads, store.clock, edit.org, edit.number).await?;
+        let current = store.live(edit.org, edit.number).await?;
         if let Some(expected) = edit.expected
             && !expected.holds_for(current.version)
         {

@@ -3,7 +3,7 @@
 //! profile's version, and expires with it.
 
 use crate::clock::Clock;
-use crate::conditional::{Edit, ExpectedVersion, ProfileStore, edit, live};
+use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::customer::{Customer, Status};
 use crate::error::{Action, DomainError, Listed, Missing, Refusal};
 use crate::ports::{Port, ProfileReads, ProfileWrites};
@@ -47,9 +47,7 @@ pub fn ensure_changeable(c: &Customer) -> Result<(), DomainError> {
 
 /// The operations on one kind of list.
 pub struct ProfileList<T> {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
-    clock: Arc<dyn Clock>,
+    profiles: Profiles,
     item: PhantomData<fn() -> T>,
 }
 
@@ -58,24 +56,14 @@ impl<T: ListedItem> ProfileList<T> {
 
     pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
         Self {
-            reads: store.clone(),
-            writes: store,
-            clock,
+            profiles: Profiles::new(store, clock),
             item: PhantomData,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
         }
     }
 
     /// The live profile, to read the list from.
     pub async fn profile(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        live(self.reads.as_ref(), self.clock.as_ref(), org, number).await
+        self.profiles.live(org, number).await
     }
 
     /// Adds an item; answers the profile and the new item's id.
@@ -86,20 +74,22 @@ impl<T: ListedItem> ProfileList<T> {
         details: T::Details,
     ) -> Result<(Customer, ItemId), DomainError> {
         let id = ItemId::generate();
-        let customer = edit(&self.store(), Edit::of(org, number), |current, now| {
-            ensure_changeable(current)?;
-            T::allowed_on(current)?;
-            if T::list(current).len() >= T::MAX {
-                return Err(DomainError::refused(Refusal::Limit {
-                    what: T::LIST,
-                    max: T::MAX,
-                }));
-            }
-            let mut next = current.bumped();
-            T::list_mut(&mut next).push(T::create(details.clone(), id, now));
-            Ok(next)
-        })
-        .await?;
+        let customer = self
+            .profiles
+            .edit(Edit::of(org, number), |current, now| {
+                ensure_changeable(current)?;
+                T::allowed_on(current)?;
+                if T::list(current).len() >= T::MAX {
+                    return Err(DomainError::refused(Refusal::Limit {
+                        what: T::LIST,
+                        max: T::MAX,
+                    }));
+                }
+                let mut next = current.bumped();
+                T::list_mut(&mut next).push(T::create(details.clone(), id, now));
+                Ok(next)
+            })
+            .await?;
         Ok((customer, id))
     }
 
@@ -112,10 +102,8 @@ impl<T: ListedItem> ProfileList<T> {
         details: T::Details,
         expected: Option<&ExpectedVersion>,
     ) -> Result<Customer, DomainError> {
-        edit(
-            &self.store(),
-            Edit::of(org, number).expecting(expected),
-            |current, now| {
+        self.profiles
+            .edit(Edit::of(org, number).expecting(expected), |current, now| {
                 ensure_changeable(current)?;
                 let mut next = current.bumped();
                 let slot = T::list_mut(&mut next)
@@ -124,9 +112,8 @@ impl<T: ListedItem> ProfileList<T> {
                     .ok_or(DomainError::NotFound(T::MISSING))?;
                 *slot = slot.replaced(details.clone(), now);
                 Ok(next)
-            },
-        )
-        .await
+            })
+            .await
     }
 
     pub async fn remove(
@@ -135,17 +122,18 @@ impl<T: ListedItem> ProfileList<T> {
         number: CustomerNumber,
         id: ItemId,
     ) -> Result<Customer, DomainError> {
-        edit(&self.store(), Edit::of(org, number), |current, _| {
-            ensure_changeable(current)?;
-            let mut next = current.bumped();
-            let list = T::list_mut(&mut next);
-            let before = list.len();
-            list.retain(|x| x.id() != id);
-            if list.len() == before {
-                return Err(DomainError::NotFound(T::MISSING));
-            }
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(Edit::of(org, number), |current, _| {
+                ensure_changeable(current)?;
+                let mut next = current.bumped();
+                let list = T::list_mut(&mut next);
+                let before = list.len();
+                list.retain(|x| x.id() != id);
+                if list.len() == before {
+                    return Err(DomainError::NotFound(T::MISSING));
+                }
+                Ok(next)
+            })
+            .await
     }
 }

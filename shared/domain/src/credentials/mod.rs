@@ -8,7 +8,7 @@ mod hashing;
 pub use hashing::{PasswordHash, PasswordHasher, on_hashing_thread, verifications_performed};
 
 use crate::clock::Clock;
-use crate::conditional::{Edit, ProfileStore, edit, live};
+use crate::conditional::{Edit, Profiles};
 use crate::customer::{ChangeStamp, Customer, ProfileType, Status};
 use crate::error::{Action, DomainError, Missing, Refusal};
 use crate::ports::{
@@ -47,11 +47,9 @@ pub struct GeneratedPassword {
 }
 
 pub struct Credentials {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
+    profiles: Profiles,
     attempts: Arc<dyn SignInAttempts>,
     hashes: Arc<dyn PasswordHashes>,
-    clock: Arc<dyn Clock>,
     hasher: PasswordHasher,
 }
 
@@ -122,26 +120,16 @@ impl Credentials {
         S: ProfileReads + ProfileWrites + SignInAttempts + PasswordHashes + 'static,
     {
         Self {
-            reads: store.clone(),
-            writes: store.clone(),
+            profiles: Profiles::new(store.clone(), clock),
             attempts: store.clone(),
             hashes: store,
-            clock,
             hasher,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
         }
     }
 
     /// Counts the attempt, or refuses it when the window's attempts are used up.
     async fn count(&self, org: OrganisationId, key: &AttemptKey) -> Result<(), DomainError> {
-        let now = self.clock.now();
+        let now = self.profiles.now();
         match self
             .attempts
             .count_attempt(org, key, now, window(), MAX_ATTEMPTS)
@@ -158,7 +146,7 @@ impl Credentials {
     pub async fn sign_in(&self, org: OrganisationId, sign_in: SignIn) -> Result<Customer, DomainError> {
         let key = AttemptKey::Email(sign_in.email.key());
         self.count(org, &key).await?;
-        let now = self.clock.now();
+        let now = self.profiles.now();
         let candidate = self
             .hashes
             .sign_in_candidate(org, &sign_in.email.key())
@@ -193,15 +181,13 @@ impl Credentials {
             next: &next,
             password: rehash.as_ref(),
         };
-        match self.writes.write(&[change], &[], now).await {
+        match self.profiles.writes.write(&[change], &[], now).await {
             Ok(()) => {
                 tracing::info!(customer_number = %current.customer_number, rehashed = rehash.is_some(), "signed in");
                 Ok(next)
             }
             // A concurrent change of the profile: the sign-in itself is valid; answer the profile.
-            Err(StoreError::Conflict) => {
-                live(self.reads.as_ref(), self.clock.as_ref(), org, current.customer_number).await
-            }
+            Err(StoreError::Conflict) => self.profiles.live(org, current.customer_number).await,
             Err(e) => Err(e.into()),
         }
     }
@@ -217,17 +203,18 @@ impl Credentials {
         let hash = self.hasher.hash_password(password).await?;
         let channel = Channel::parse("changedByChannel", "credentials").map_err(DomainError::invalid)?;
         let edit_of = Edit::of(org, number).with_password(Some(&hash));
-        edit(&self.store(), edit_of, |current, now| {
-            ensure_password_profile(current)?;
-            let mut next = current.bumped();
-            next.changed = ChangeStamp {
-                by: by.clone(),
-                channel: channel.clone(),
-                at: now,
-            };
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(edit_of, |current, now| {
+                ensure_password_profile(current)?;
+                let mut next = current.bumped();
+                next.changed = ChangeStamp {
+                    by: by.clone(),
+                    channel: channel.clone(),
+                    at: now,
+                };
+                Ok(next)
+            })
+            .await
     }
 
     /// An administrator sets a new password.
@@ -238,7 +225,7 @@ impl Credentials {
         password: Password,
         by: Actor,
     ) -> Result<(), DomainError> {
-        let current = live(self.reads.as_ref(), self.clock.as_ref(), org, number).await?;
+        let current = self.profiles.live(org, number).await?;
         ensure_password_profile(&current)?;
         self.store_password(org, number, password, by).await?;
         tracing::info!(customer_number = %number, "password set");
@@ -254,7 +241,7 @@ impl Credentials {
         new: Password,
         by: Actor,
     ) -> Result<(), DomainError> {
-        let current = live(self.reads.as_ref(), self.clock.as_ref(), org, number).await?;
+        let current = self.profiles.live(org, number).await?;
         ensure_password_profile(&current)?;
         let key = AttemptKey::Customer(number);
         self.count(org, &key).await?;
@@ -275,7 +262,7 @@ impl Credentials {
         email: &EmailAddress,
         by: Actor,
     ) -> Result<GeneratedPassword, DomainError> {
-        let now = self.clock.now();
+        let now = self.profiles.now();
         let (current, _) = self
             .hashes
             .sign_in_candidate(org, &email.key())

@@ -9,7 +9,7 @@ pub use commands::{
 };
 
 use crate::clock::Clock;
-use crate::conditional::{Attempt, Edit, ExpectedVersion, ProfileStore, edit, live, retrying};
+use crate::conditional::{Attempt, Edit, ExpectedVersion, Profiles, retrying};
 use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, ProfileType, Status};
 use crate::error::{Action, Contended, DomainError, Missing, Refusal, UniqueValue, ensure_caller};
@@ -43,9 +43,7 @@ pub struct Connected {
 
 /// Deactivate, restore and connect permanent profiles.
 pub struct Lifecycle {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
-    clock: Arc<dyn Clock>,
+    profiles: Profiles,
 }
 
 impl Lifecycle {
@@ -53,17 +51,7 @@ impl Lifecycle {
 
     pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
         Self {
-            reads: store.clone(),
-            writes: store,
-            clock,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
+            profiles: Profiles::new(store, clock),
         }
     }
 
@@ -74,17 +62,19 @@ impl Lifecycle {
         number: CustomerNumber,
         deactivation: Deactivation,
     ) -> Result<Customer, DomainError> {
-        let customer = edit(&self.store(), Edit::of(org, number), |current, now| {
-            if current.profile_type == ProfileType::Temporary {
-                return Err(DomainError::refused(Refusal::Temporary {
-                    number,
-                    action: Action::Deactivate,
-                }));
-            }
-            ensure_active(current, Action::Deactivate)?;
-            Ok(deactivation.apply_to(current, now))
-        })
-        .await?;
+        let customer = self
+            .profiles
+            .edit(Edit::of(org, number), |current, now| {
+                if current.profile_type == ProfileType::Temporary {
+                    return Err(DomainError::refused(Refusal::Temporary {
+                        number,
+                        action: Action::Deactivate,
+                    }));
+                }
+                ensure_active(current, Action::Deactivate)?;
+                Ok(deactivation.apply_to(current, now))
+            })
+            .await?;
         tracing::info!(customer_number = %number, "profile deactivated");
         Ok(customer)
     }
@@ -96,17 +86,19 @@ impl Lifecycle {
         number: CustomerNumber,
         restoration: Restoration,
     ) -> Result<Customer, DomainError> {
-        let result = edit(&self.store(), Edit::of(org, number), |current, now| {
-            if current.status != Status::Deleted {
-                return Err(DomainError::refused(Refusal::Status {
-                    number,
-                    status: current.status,
-                    action: Action::Restore,
-                }));
-            }
-            Ok(restoration.apply_to(current, now))
-        })
-        .await;
+        let result = self
+            .profiles
+            .edit(Edit::of(org, number), |current, now| {
+                if current.status != Status::Deleted {
+                    return Err(DomainError::refused(Refusal::Status {
+                        number,
+                        status: current.status,
+                        action: Action::Restore,
+                    }));
+                }
+                Ok(restoration.apply_to(current, now))
+            })
+            .await;
         match result {
             Err(DomainError::Taken(UniqueValue::Email)) => Err(DomainError::EmailTakenSinceDeactivation),
             Ok(customer) => {
@@ -133,8 +125,8 @@ impl Lifecycle {
         }
         let connection = &connection;
         let connected = retrying(Contended::Profile(survivor_number), || async move {
-            let survivor = live(self.reads.as_ref(), self.clock.as_ref(), org, survivor_number).await?;
-            let merged = match live(self.reads.as_ref(), self.clock.as_ref(), org, connection.merged).await {
+            let survivor = self.profiles.live(org, survivor_number).await?;
+            let merged = match self.profiles.live(org, connection.merged).await {
                 Err(DomainError::NotFound(Missing::Profile)) => {
                     return Err(DomainError::invalid(
                         FieldError::new(
@@ -155,7 +147,7 @@ impl Lifecycle {
             }
             ensure_active(&survivor, Action::ConnectInto)?;
             ensure_active(&merged, Action::Connect)?;
-            let now = self.clock.now();
+            let now = self.profiles.now();
             let (next_survivor, next_merged) = connection.apply(&survivor, &merged, now);
             let changes = [
                 Change {
@@ -169,7 +161,7 @@ impl Lifecycle {
                     password: None,
                 },
             ];
-            match self.writes.write(&changes, &[], now).await {
+            match self.profiles.writes.write(&changes, &[], now).await {
                 Ok(()) => Ok(Attempt::Done(Connected {
                     survivor: next_survivor,
                     at: now,
@@ -187,10 +179,8 @@ impl Lifecycle {
 /// Temporary profiles: created for anonymous purchases with an expiration date, after which
 /// they are gone; converted to permanent ones before then.
 pub struct TemporaryProfiles {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
+    profiles: Profiles,
     creator: Creator,
-    clock: Arc<dyn Clock>,
     hasher: PasswordHasher,
 }
 
@@ -208,19 +198,9 @@ impl TemporaryProfiles {
         S: ProfileReads + ProfileWrites + CustomerNumbers + IdempotencyRecords + PasswordHashes + 'static,
     {
         Self {
-            reads: store.clone(),
-            writes: store.clone(),
-            creator: Creator::new(store, clock.clone(), number_block, hasher),
-            clock,
+            profiles: Profiles::new(store.clone(), clock.clone()),
+            creator: Creator::new(store, clock, number_block, hasher),
             hasher,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
         }
     }
 
@@ -236,7 +216,7 @@ impl TemporaryProfiles {
 
     /// A live temporary profile (a permanent one is not found here).
     pub async fn get(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        let c = live(self.reads.as_ref(), self.clock.as_ref(), org, number).await?;
+        let c = self.profiles.live(org, number).await?;
         if c.profile_type != ProfileType::Temporary {
             return Err(DomainError::NotFound(Missing::Profile));
         }
@@ -251,18 +231,16 @@ impl TemporaryProfiles {
         update: TemporaryUpdate,
         expected: Option<&ExpectedVersion>,
     ) -> Result<Customer, DomainError> {
-        let customer = edit(
-            &self.store(),
-            Edit::of(org, number).expecting(expected),
-            |current, now| {
+        let customer = self
+            .profiles
+            .edit(Edit::of(org, number).expecting(expected), |current, now| {
                 if current.profile_type != ProfileType::Temporary {
                     return Err(DomainError::NotFound(Missing::Profile));
                 }
                 ensure_active(current, Action::Change)?;
                 Ok(update.apply_to(current, now))
-            },
-        )
-        .await?;
+            })
+            .await?;
         tracing::info!(customer_number = %number, version = %customer.version, "temporary profile updated");
         Ok(customer)
     }
@@ -271,7 +249,7 @@ impl TemporaryProfiles {
     pub async fn delete(&self, org: OrganisationId, number: CustomerNumber) -> Result<(), DomainError> {
         retrying(Contended::Profile(number), || async move {
             let current = self.get(org, number).await?;
-            match self.writes.delete(&current).await {
+            match self.profiles.writes.delete(&current).await {
                 Ok(()) => Ok(Attempt::Done(())),
                 Err(StoreError::Conflict) => Ok(Attempt::Retry),
                 Err(e) => Err(e.into()),
@@ -298,14 +276,16 @@ impl TemporaryProfiles {
             None => None,
         };
         let edit_of = Edit::of(org, number).with_password(hash.as_ref());
-        let customer = edit(&self.store(), edit_of, |current, now| {
-            if current.profile_type != ProfileType::Temporary {
-                return Err(DomainError::refused(Refusal::NotTemporary { number }));
-            }
-            ensure_active(current, Action::Convert)?;
-            Ok(conversion.apply_to(current, now))
-        })
-        .await?;
+        let customer = self
+            .profiles
+            .edit(edit_of, |current, now| {
+                if current.profile_type != ProfileType::Temporary {
+                    return Err(DomainError::refused(Refusal::NotTemporary { number }));
+                }
+                ensure_active(current, Action::Convert)?;
+                Ok(conversion.apply_to(current, now))
+            })
+            .await?;
         tracing::info!(customer_number = %number, "temporary profile converted to permanent");
         Ok(customer)
     }

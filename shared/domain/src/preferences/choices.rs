@@ -3,7 +3,7 @@
 //! preference deactivated at that moment cannot slip in.
 
 use crate::clock::Clock;
-use crate::conditional::{Edit, ExpectedVersion, ProfileStore, edit, live};
+use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::customer::Customer;
 use crate::error::{DomainError, Listed, Missing, Refusal};
 use crate::listed::ensure_changeable;
@@ -56,9 +56,7 @@ fn limit() -> DomainError {
 }
 
 pub struct CustomerPreferences {
-    reads: Arc<dyn ProfileReads>,
-    writes: Arc<dyn ProfileWrites>,
-    clock: Arc<dyn Clock>,
+    profiles: Profiles,
 }
 
 impl CustomerPreferences {
@@ -66,23 +64,13 @@ impl CustomerPreferences {
 
     pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
         Self {
-            reads: store.clone(),
-            writes: store,
-            clock,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
+            profiles: Profiles::new(store, clock),
         }
     }
 
     /// The live profile, to list its choices.
     pub async fn profile(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        live(self.reads.as_ref(), self.clock.as_ref(), org, number).await
+        self.profiles.live(org, number).await
     }
 
     /// Chooses a preference (again: a new value for an earlier choice).
@@ -93,10 +81,8 @@ impl CustomerPreferences {
         choice: PreferenceChoice,
     ) -> Result<Customer, DomainError> {
         let required = [Requirement::ActivePreference(org, choice.preference_id)];
-        edit(
-            &self.store(),
-            Edit::of(org, number).requiring(&required),
-            |current, now| {
+        self.profiles
+            .edit(Edit::of(org, number).requiring(&required), |current, now| {
                 ensure_changeable(current)?;
                 let mut next = current.bumped();
                 next.preferences.retain(|p| p.preference_id != choice.preference_id);
@@ -105,9 +91,8 @@ impl CustomerPreferences {
                     return Err(limit());
                 }
                 Ok(next)
-            },
-        )
-        .await
+            })
+            .await
     }
 
     /// Replaces the customer's choices with these (each preference at most once).
@@ -142,16 +127,17 @@ impl CustomerPreferences {
             .map(|c| Requirement::ActivePreference(org, c.preference_id))
             .collect();
         let edit_of = Edit::of(org, number).requiring(&required).expecting(expected);
-        edit(&self.store(), edit_of, |current, now| {
-            ensure_changeable(current)?;
-            let mut next = current.bumped();
-            next.preferences = choices
-                .iter()
-                .map(|c| ChosenPreference::chosen(c, current, now))
-                .collect();
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(edit_of, |current, now| {
+                ensure_changeable(current)?;
+                let mut next = current.bumped();
+                next.preferences = choices
+                    .iter()
+                    .map(|c| ChosenPreference::chosen(c, current, now))
+                    .collect();
+                Ok(next)
+            })
+            .await
     }
 
     pub async fn remove(
@@ -160,15 +146,16 @@ impl CustomerPreferences {
         number: CustomerNumber,
         id: ItemId,
     ) -> Result<Customer, DomainError> {
-        edit(&self.store(), Edit::of(org, number), |current, _| {
-            ensure_changeable(current)?;
-            if !current.preferences.iter().any(|p| p.preference_id == id) {
-                return Err(DomainError::NotFound(Missing::ChosenPreference));
-            }
-            let mut next = current.bumped();
-            next.preferences.retain(|p| p.preference_id != id);
-            Ok(next)
-        })
-        .await
+        self.profiles
+            .edit(Edit::of(org, number), |current, _| {
+                ensure_changeable(current)?;
+                if !current.preferences.iter().any(|p| p.preference_id == id) {
+                    return Err(DomainError::NotFound(Missing::ChosenPreference));
+                }
+                let mut next = current.bumped();
+                next.preferences.retain(|p| p.preference_id != id);
+                Ok(next)
+            })
+            .await
     }
 }

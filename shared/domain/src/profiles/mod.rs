@@ -14,7 +14,7 @@ pub use search::{
 };
 
 use crate::clock::Clock;
-use crate::conditional::{Edit, ExpectedVersion, ProfileStore, edit, live};
+use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, CustomerUpdate, NewCustomer, ProfileType, Status};
 use crate::error::{Action, DomainError, Missing, Refusal, ensure_caller};
@@ -43,12 +43,10 @@ pub enum BulkLookup {
 }
 
 pub struct ProfileService {
-    reads: Arc<dyn ProfileReads>,
+    profiles: Profiles,
     batches: Arc<dyn ProfileBatches>,
     search: Arc<dyn ProfileSearch>,
-    writes: Arc<dyn ProfileWrites>,
     creator: Creator,
-    clock: Arc<dyn Clock>,
 }
 
 fn distinct<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
@@ -79,20 +77,10 @@ impl ProfileService {
             + 'static,
     {
         Self {
-            reads: store.clone(),
+            profiles: Profiles::new(store.clone(), clock.clone()),
             batches: store.clone(),
             search: store.clone(),
-            writes: store.clone(),
-            creator: Creator::new(store, clock.clone(), number_block, hasher),
-            clock,
-        }
-    }
-
-    fn store(&self) -> ProfileStore<'_> {
-        ProfileStore {
-            reads: self.reads.as_ref(),
-            writes: self.writes.as_ref(),
-            clock: self.clock.as_ref(),
+            creator: Creator::new(store, clock, number_block, hasher),
         }
     }
 
@@ -109,11 +97,11 @@ impl ProfileService {
 
     /// A profile; a merged (passive) number answers with the profile it was merged into.
     pub async fn get(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        let mut customer = live(self.reads.as_ref(), self.clock.as_ref(), org, number).await?;
+        let mut customer = self.profiles.live(org, number).await?;
         for _ in 0..MAX_MERGE_HOPS {
             match (customer.status, customer.merged_into) {
                 (Status::Passive, Some(survivor)) => {
-                    customer = live(self.reads.as_ref(), self.clock.as_ref(), org, survivor).await?;
+                    customer = self.profiles.live(org, survivor).await?;
                 }
                 _ => return Ok(customer),
             }
@@ -132,10 +120,9 @@ impl ProfileService {
         update: CustomerUpdate,
         expected: Option<&ExpectedVersion>,
     ) -> Result<Customer, DomainError> {
-        let customer = edit(
-            &self.store(),
-            Edit::of(org, number).expecting(expected),
-            |current, now| {
+        let customer = self
+            .profiles
+            .edit(Edit::of(org, number).expecting(expected), |current, now| {
                 if current.profile_type == ProfileType::Temporary {
                     return Err(DomainError::refused(Refusal::Temporary {
                         number,
@@ -150,9 +137,8 @@ impl ProfileService {
                     }));
                 }
                 Ok(update.apply_to(current, now))
-            },
-        )
-        .await?;
+            })
+            .await?;
         tracing::info!(customer_number = %number, version = %customer.version, "profile updated");
         Ok(customer)
     }
@@ -166,12 +152,12 @@ impl ProfileService {
         query: &CustomerQuery,
         want: Option<usize>,
     ) -> Result<(Vec<Customer>, bool), DomainError> {
-        let now = self.clock.now();
+        let now = self.profiles.now();
         let mut found: Vec<Customer> = Vec::new();
         let mut exhausted = true;
         match &query.start {
             SearchStart::CustomerRef(r) => {
-                found.extend(self.reads.profile_by_ref(org, r).await?);
+                found.extend(self.profiles.reads.profile_by_ref(org, r).await?);
             }
             SearchStart::Indexed(key) => {
                 let mut cursor: Option<FindCursor> = None;
@@ -230,7 +216,7 @@ impl ProfileService {
     /// Up to [`BULK_MAX`] live profiles in the order asked; repeated, unknown and expired ones
     /// are left out.
     pub async fn bulk(&self, org: OrganisationId, lookup: BulkLookup) -> Result<Vec<Customer>, DomainError> {
-        let now = self.clock.now();
+        let now = self.profiles.now();
         let (order, batch, by_number) = match lookup {
             BulkLookup::Numbers(numbers) => {
                 let numbers = distinct(numbers);
@@ -261,8 +247,8 @@ impl ProfileService {
 
     /// The live profile holding a customerRef.
     pub async fn by_ref(&self, org: OrganisationId, reference: &CustomerRef) -> Result<Customer, DomainError> {
-        match self.reads.profile_by_ref(org, reference).await? {
-            Some(c) if !c.is_expired(self.clock.now()) => Ok(c),
+        match self.profiles.reads.profile_by_ref(org, reference).await? {
+            Some(c) if !c.is_expired(self.profiles.now()) => Ok(c),
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }
