@@ -5,9 +5,9 @@
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
 use customers_contract::events::CustomerChangedEvent;
-use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
+use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher, SetAsides};
 use customers_domain::values::OrganisationId;
-use customers_sns::SnsPublisher;
+use customers_sns::{FailureQueue, SnsPublisher};
 use customers_tests::app::{TestApp, email};
 use customers_tests::poller::{StreamPoller, streams_client};
 use serde_json::json;
@@ -110,13 +110,13 @@ async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::Valu
 }
 
 /// Polls the stream through the function until a poll hands over nothing new.
-async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher) -> usize {
+async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher, failures: &dyn SetAsides) -> usize {
     let mut total = 0;
     for _ in 0..50 {
         let n = poller
             .poll_once(|event| async move {
                 let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
-                let response = change_events::handle(event, publisher).await;
+                let response = change_events::handle(event, publisher, failures).await;
                 Ok(response
                     .batch_item_failures
                     .first()
@@ -134,8 +134,11 @@ async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher) -> u
 
 struct Harness {
     app: TestApp,
+    table: String,
     poller: StreamPoller,
     publisher: SnsPublisher,
+    failures: FailureQueue,
+    failure_queue: String,
     sns: aws_sdk_sns::Client,
     sqs: aws_sdk_sqs::Client,
 }
@@ -148,11 +151,23 @@ async fn harness() -> Harness {
         .unwrap_or_else(|e| panic!("{e}"));
     let sns = customers_sns::sns_client(Some(&moto())).await;
     let stage = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let sqs = sqs().await;
+    let failure_queue = sqs
+        .create_queue()
+        .queue_name(format!("failed-{stage}"))
+        .send()
+        .await
+        .ok()
+        .and_then(|q| q.queue_url)
+        .unwrap_or_else(|| panic!("no failure queue"));
     Harness {
         publisher: SnsPublisher::new(sns.clone(), stage),
+        failures: FailureQueue::new(sqs.clone(), failure_queue.clone()),
+        failure_queue,
         sns,
-        sqs: sqs().await,
+        sqs,
         app,
+        table,
         poller,
     }
 }
@@ -230,7 +245,7 @@ async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only()
     )
     .await;
 
-    deliver(&mut h.poller, &h.publisher).await;
+    deliver(&mut h.poller, &h.publisher, &h.failures).await;
     let raw = drain_raw(&h.sqs, &mine).await;
     let events: Vec<CustomerChangedEvent> = raw
         .iter()
@@ -335,9 +350,10 @@ async fn a_failed_publish_is_retried_from_that_record_and_nothing_is_lost_or_dou
         .poller
         .poll_once(|event| {
             let flaky = &flaky;
+            let failures = &h.failures;
             async move {
                 let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
-                Ok(change_events::handle(event, flaky)
+                Ok(change_events::handle(event, flaky, failures)
                     .await
                     .batch_item_failures
                     .first()
@@ -352,7 +368,7 @@ async fn a_failed_publish_is_retried_from_that_record_and_nothing_is_lost_or_dou
         "nothing after the failed record: {before_retry:?}"
     );
     assert!(failed < 12, "the batch stopped at the failure");
-    deliver(&mut h.poller, &flaky).await;
+    deliver(&mut h.poller, &flaky, &h.failures).await;
     let after = drain(&h.sqs, &queue).await;
     let mut creates: Vec<i64> = before_retry
         .iter()
@@ -385,7 +401,7 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     let deadline = std::time::Instant::now() + Duration::from_secs(240);
     let mut seen = Vec::new();
     while std::time::Instant::now() < deadline {
-        deliver(&mut h.poller, &h.publisher).await;
+        deliver(&mut h.poller, &h.publisher, &h.failures).await;
         seen.extend(drain(&h.sqs, &queue).await);
         if seen.iter().any(|e| kind(e) == ChangeType::Expire) {
             break;
@@ -400,4 +416,76 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     );
     let expired = seen.iter().find(|e| kind(e) == ChangeType::Expire);
     assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
+}
+
+/// A publisher that never gets one profile's events through.
+struct Stuck<'a> {
+    inner: &'a SnsPublisher,
+    customer: i64,
+}
+
+#[async_trait]
+impl EventPublisher for Stuck<'_> {
+    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
+        if event.customer_number.value() == self.customer {
+            return Err("this topic refuses the event".into());
+        }
+        self.inner.publish(event).await
+    }
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let mut h = harness().await;
+    let app = &h.app;
+    let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    // A profile item no version of this service could read (a five-digit year).
+    let damaged_key = format!("CUSTOMER#{}#1999999999", app.org);
+    app.client
+        .put_item()
+        .table_name(&h.table)
+        .item("pk", AttributeValue::S(damaged_key.clone()))
+        .item("sk", AttributeValue::S("PROFILE".into()))
+        .item("customerNumber", AttributeValue::N("1999999999".into()))
+        .item("expirationDate", AttributeValue::S("+12026-01-01T00:00:00Z".into()))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    deliver(&mut h.poller, &h.publisher, &h.failures).await;
+    let set_aside = drain_raw(&h.sqs, &h.failure_queue).await;
+    assert_eq!(set_aside.len(), 1, "{set_aside:?}");
+    assert_eq!(set_aside[0]["key"], format!("{damaged_key}/PROFILE"));
+    assert_eq!(set_aside[0]["source"], "change-events");
+    assert!(set_aside[0]["sequenceNumber"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(set_aside[0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    let events = drain(&h.sqs, &queue).await;
+    assert_eq!(
+        by_profile(&events).get(&after),
+        Some(&vec![(1, ChangeType::Create)]),
+        "the change behind it is delivered: {events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_stream_moves_on() {
+    let mut h = harness().await;
+    let app = &h.app;
+    let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    let stuck = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let next = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let publisher = Stuck {
+        inner: &h.publisher,
+        customer: stuck,
+    };
+    for _ in 0..=customers_tests::poller::MAXIMUM_RETRY_ATTEMPTS {
+        deliver(&mut h.poller, &publisher, &h.failures).await;
+    }
+    let given_up = h.poller.take_given_up();
+    assert_eq!(given_up.len(), 1, "{given_up:?}");
+    let events = drain(&h.sqs, &queue).await;
+    let profiles = by_profile(&events);
+    assert_eq!(profiles.get(&stuck), None);
+    assert_eq!(profiles.get(&next), Some(&vec![(1, ChangeType::Create)]));
 }

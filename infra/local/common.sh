@@ -89,6 +89,8 @@ start_issuer() {
 start_functions() {
   local api="$1" dynamodb="$2" issuer="$3" path
   shift 3
+  FAILURE_QUEUE_URL="$(failure_queue)"
+  export FAILURE_QUEUE_URL
   cargo lambda watch --quiet -A 127.0.0.1 -P "$api" \
     --env-var "TABLE_NAME=$TABLE_NAME" \
     --env-var "DYNAMODB_ENDPOINT=http://127.0.0.1:$dynamodb" \
@@ -97,6 +99,7 @@ start_functions() {
     --env-var "JWT_AUDIENCE=$LOCAL_AUDIENCE" \
     --env-var "STAGE=$STAGE" \
     --env-var "SNS_ENDPOINT=http://127.0.0.1:${MOTO_PORT:-5000}" \
+    --env-var "FAILURE_QUEUE_URL=$FAILURE_QUEUE_URL" \
     "$@" >"${FUNCTIONS_LOG:-/dev/stdout}" 2>&1 &
   STARTED+=($!)
   wait_for_port "$api" 120
@@ -104,6 +107,12 @@ start_functions() {
   for path in /profiles/1 /profiles/temporary/1 /profiles/verify-credentials /profiles/1/customer-accounts /preferences; do
     warm_up "http://127.0.0.1:$api$path"
   done
+}
+
+# The change-event failure queue in moto (created when missing); prints its URL.
+failure_queue() {
+  SNS_ENDPOINT="http://127.0.0.1:${MOTO_PORT:-5000}" "$ROOT/target/debug/local-stack" create-queue \
+    "customers-change-events-failed-$STAGE"
 }
 
 # Starts SNS and SQS (moto in server mode) on port $1.
@@ -116,7 +125,8 @@ start_moto() {
 # Plays Lambda's event source mapping: reads the table's stream and invokes the watched
 # change-events function on port $1 with each batch.
 start_stream_poller() {
-  DYNAMODB_ENDPOINT="http://127.0.0.1:$2" "$ROOT/target/debug/local-stack" poll-stream "$TABLE_NAME" \
+  DYNAMODB_ENDPOINT="http://127.0.0.1:$2" SNS_ENDPOINT="http://127.0.0.1:${MOTO_PORT:-5000}" \
+    "$ROOT/target/debug/local-stack" poll-stream "$TABLE_NAME" \
     "http://127.0.0.1:$1/2015-03-31/functions/change-events/invocations" >"$STATE_DIR/poller.log" 2>&1 &
   STARTED+=($!)
 }

@@ -1,6 +1,8 @@
 //! Plays Lambda's event source mapping locally: reads the table's stream shard by shard, hands
 //! batches to the change-events function in the exact shape Lambda gives it, and resumes from
-//! the first record the function reports as failed.
+//! the first record the function reports as failed. As the deployed mapping does, it tries a
+//! failing record a bounded number of times, then gives it up (for the failure queue) and goes
+//! on, so that one record can never stall the stream.
 //!
 //! DynamoDB Local's GetRecords spells `userIdentity` as `PrincipalId`/`Type` and has its own
 //! source ARN and region; the SDK reads that, and this module writes Lambda's `principalId`/`type`.
@@ -83,6 +85,16 @@ pub fn lambda_record(record: &Record, stream_arn: &str) -> Value {
     out
 }
 
+/// Retries of a failing record before it is given up, as `MaximumRetryAttempts` in the template.
+pub const MAXIMUM_RETRY_ATTEMPTS: u32 = 10;
+
+/// A record the function kept failing, given up after the retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenUp {
+    pub shard: String,
+    pub sequence_number: String,
+}
+
 /// Reads one table's stream from its start.
 pub struct StreamPoller {
     client: Client,
@@ -91,7 +103,12 @@ pub struct StreamPoller {
     iterators: HashMap<String, String>,
     /// Shards read to their end.
     finished: Vec<String>,
+    /// How often each failing record has been offered again.
+    retries: HashMap<(String, String), u32>,
+    /// Records given up since last taken.
+    given_up: Vec<GivenUp>,
     pub batch_size: i32,
+    pub maximum_retry_attempts: u32,
 }
 
 impl StreamPoller {
@@ -111,8 +128,21 @@ impl StreamPoller {
             stream_arn,
             iterators: HashMap::new(),
             finished: Vec::new(),
+            retries: HashMap::new(),
+            given_up: Vec::new(),
             batch_size: 100,
+            maximum_retry_attempts: MAXIMUM_RETRY_ATTEMPTS,
         })
+    }
+
+    /// The stream's ARN, as the failure message names it.
+    pub fn stream_arn(&self) -> &str {
+        &self.stream_arn
+    }
+
+    /// The records given up since the last call.
+    pub fn take_given_up(&mut self) -> Vec<GivenUp> {
+        std::mem::take(&mut self.given_up)
     }
 
     async fn discover_shards(&mut self) -> Result<(), String> {
@@ -196,16 +226,29 @@ impl StreamPoller {
                     };
                 }
                 Some(failed) => {
-                    // As Lambda does: the next batch starts at the failed record.
+                    // As Lambda does: the next batch starts at the failed record, until its
+                    // retries are used up; then it is given up and the next batch starts after it.
                     accepted += records
                         .iter()
                         .take_while(|r| {
                             r.dynamodb.as_ref().and_then(|d| d.sequence_number.as_deref()) != Some(failed.as_str())
                         })
                         .count();
-                    let again = self
-                        .iterator(&shard, ShardIteratorType::AtSequenceNumber, Some(&failed))
-                        .await?;
+                    let tries = self.retries.entry((shard.clone(), failed.clone())).or_insert(0);
+                    *tries += 1;
+                    let (kind, given_up) = if *tries > self.maximum_retry_attempts {
+                        (ShardIteratorType::AfterSequenceNumber, true)
+                    } else {
+                        (ShardIteratorType::AtSequenceNumber, false)
+                    };
+                    if given_up {
+                        self.retries.remove(&(shard.clone(), failed.clone()));
+                        self.given_up.push(GivenUp {
+                            shard: shard.clone(),
+                            sequence_number: failed.clone(),
+                        });
+                    }
+                    let again = self.iterator(&shard, kind, Some(&failed)).await?;
                     self.iterators.insert(shard, again);
                 }
             }

@@ -4,12 +4,14 @@
 //!
 //! Records are handled in stream order. When one cannot be published, the handler stops and
 //! reports it in `batchItemFailures`: Lambda retries from that record, so no later event of the
-//! batch overtakes it and none before it is sent twice.
+//! batch overtakes it and none before it is sent twice. A record that cannot be read can never
+//! be mended by retrying: it is described on the failure queue (its key and sequence number) and
+//! the stream moves on.
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::Utc;
-use customers_domain::events::{CustomerChanged, EventPublisher};
+use customers_domain::events::{CustomerChanged, EventPublisher, SetAside, SetAsides};
 
 /// The event for one stream record, or `None` for items that are not profiles.
 pub fn event_for(record: &EventRecord) -> Result<Option<CustomerChanged>, String> {
@@ -30,17 +32,25 @@ fn failed_at(record: &EventRecord) -> DynamoDbEventResponse {
 }
 
 /// Handles one batch of stream records.
-pub async fn handle(event: Event, publisher: &dyn EventPublisher) -> DynamoDbEventResponse {
+pub async fn handle(event: Event, publisher: &dyn EventPublisher, set_asides: &dyn SetAsides) -> DynamoDbEventResponse {
     for record in &event.records {
         let sequence = record.change.sequence_number.as_deref().unwrap_or("");
         let changed = match event_for(record) {
             Ok(None) => continue,
             Ok(Some(changed)) => changed,
-            Err(e) => {
-                // Retrying cannot mend it; after the retries Lambda sends it to the on-failure queue.
-                let key = customers_dynamodb::stream::record_key(record);
-                tracing::error!(sequence, key, error = %e, "stream record cannot be read");
-                return failed_at(record);
+            Err(reason) => {
+                let aside = SetAside {
+                    key: customers_dynamodb::stream::record_key(record),
+                    sequence_number: sequence.to_string(),
+                    event_id: record.event_id.clone(),
+                    reason,
+                };
+                tracing::error!(sequence, key = %aside.key, error = %aside.reason, "stream record cannot be read; set aside");
+                if let Err(e) = set_asides.set_aside(&aside).await {
+                    tracing::warn!(sequence, error = %e, "cannot set the record aside; the batch resumes from it");
+                    return failed_at(record);
+                }
+                continue;
             }
         };
         if let Err(e) = publisher.publish(&changed).await {
@@ -89,6 +99,17 @@ mod tests {
     #[derive(Default)]
     struct Recorder(Mutex<Vec<CustomerChanged>>);
 
+    #[derive(Default)]
+    struct Aside(Mutex<Vec<SetAside>>);
+
+    #[async_trait::async_trait]
+    impl SetAsides for Aside {
+        async fn set_aside(&self, record: &SetAside) -> Result<(), String> {
+            self.0.lock().map_err(|e| e.to_string())?.push(record.clone());
+            Ok(())
+        }
+    }
+
     #[async_trait::async_trait]
     impl EventPublisher for Recorder {
         async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
@@ -100,7 +121,7 @@ mod tests {
     #[tokio::test]
     async fn a_ttl_removal_by_the_service_principal_is_an_expire() {
         let recorder = Recorder::default();
-        let response = handle(ttl_removal(), &recorder).await;
+        let response = handle(ttl_removal(), &recorder, &Aside::default()).await;
         assert!(response.batch_item_failures.is_empty());
         let events = recorder.0.lock().map(|e| e.clone()).unwrap_or_default();
         assert_eq!(events.len(), 1);
@@ -122,7 +143,7 @@ mod tests {
         let mut event = ttl_removal();
         event.records[0].user_identity = None;
         let recorder = Recorder::default();
-        handle(event, &recorder).await;
+        handle(event, &recorder, &Aside::default()).await;
         assert_eq!(
             recorder.0.lock().map(|e| e[0].event_type).ok(),
             Some(ChangeType::Delete)
@@ -133,8 +154,34 @@ mod tests {
             serde_json::from_value(serde_json::json!({"pk": {"S": "UNIQUE#7#REF#42"}, "sk": {"S": "UNIQUE"}}))
                 .unwrap_or_else(|e| panic!("{e}"));
         let recorder = Recorder::default();
-        let response = handle(guard, &recorder).await;
+        let response = handle(guard, &recorder, &Aside::default()).await;
         assert!(response.batch_item_failures.is_empty());
         assert!(recorder.0.lock().map(|e| e.is_empty()).unwrap_or(false));
+    }
+
+    #[tokio::test]
+    async fn a_record_that_cannot_be_read_is_set_aside_and_the_batch_goes_on() {
+        let mut event = ttl_removal();
+        let mut damaged = event.records[0].clone();
+        damaged.event_id = "damaged-1".into();
+        damaged.change.sequence_number = Some("99".into());
+        damaged.change.old_image.insert(
+            "expirationDate".into(),
+            serde_json::from_value(serde_json::json!({"S": "+12026-01-01T00:00:00Z"})).unwrap_or_else(|e| panic!("{e}")),
+        );
+        event.records.insert(0, damaged);
+        let recorder = Recorder::default();
+        let aside = Aside::default();
+        let response = handle(event, &recorder, &aside).await;
+        assert!(response.batch_item_failures.is_empty());
+        let set_aside = aside.0.lock().map(|a| a.clone()).unwrap_or_default();
+        assert_eq!(set_aside.len(), 1);
+        assert_eq!(
+            (set_aside[0].key.as_str(), set_aside[0].sequence_number.as_str(), set_aside[0].event_id.as_str()),
+            ("CUSTOMER#7#42/PROFILE", "99", "damaged-1")
+        );
+        assert!(set_aside[0].reason.contains("expirationDate"), "{}", set_aside[0].reason);
+        let events = recorder.0.lock().map(|e| e.len()).unwrap_or_default();
+        assert_eq!(events, 1, "the readable record after it is published");
     }
 }

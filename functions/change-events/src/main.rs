@@ -1,7 +1,8 @@
-//! Lambda entry point: the SNS publisher built once per instance, the stream batches handled.
+//! Lambda entry point: the SNS publisher and the failure queue built once per instance, the
+//! stream batches handled.
 
 use aws_lambda_events::event::dynamodb::Event;
-use customers_sns::SnsPublisher;
+use customers_sns::{FailureQueue, SnsPublisher};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 
 #[tokio::main]
@@ -11,9 +12,13 @@ async fn main() -> Result<(), Error> {
         tracing::error!(error = %e, "configuration is incomplete");
         Error::from(e)
     })?;
-    let publisher = &publisher;
+    let failures = FailureQueue::from_env().await.map_err(|e| {
+        tracing::error!(error = %e, "configuration is incomplete");
+        Error::from(e)
+    })?;
+    let (publisher, failures) = (&publisher, &failures);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        Ok::<_, Error>(change_events::handle(event.payload, publisher).await)
+        Ok::<_, Error>(change_events::handle(event.payload, publisher, failures).await)
     }))
     .await
 }

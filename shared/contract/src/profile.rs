@@ -421,7 +421,7 @@ fn addresses(given: Option<&[PostalAddressRequest]>, p: &mut Problems) -> Option
 }
 
 fn profile_type(raw: &str) -> Result<ProfileType, FieldError> {
-    match raw.trim() {
+    match raw {
         "S" => Ok(ProfileType::Standard),
         "P" => Ok(ProfileType::Personnel),
         "T" => Err(FieldError::new(
@@ -499,7 +499,7 @@ impl CustomerPutRequest {
         let (changed_by, changed_by_channel) =
             change_stamp(&mut p, self.changed_by.as_deref(), self.changed_by_channel.as_deref());
         if let Some(status) = self.status.as_deref()
-            && status.trim() != "A"
+            && status != "A"
         {
             p.push(
                 FieldError::new(

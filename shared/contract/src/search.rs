@@ -67,8 +67,9 @@ pub struct PageParams {
     pub per_page: Option<String>,
 }
 
+/// A parameter as sent: given (even empty) or not.
 fn non_blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    v.as_deref()
 }
 
 /// `true` or `false`, any case; absent is false.
@@ -85,8 +86,8 @@ pub fn flag(field: &str, raw: Option<&str>) -> Result<bool, FieldError> {
 fn bounded_number(field: &str, raw: Option<&str>, default: u64, min: u64, max: u64) -> Result<u64, FieldError> {
     match raw {
         None => Ok(default),
-        Some(s) => match s.trim().parse::<u64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
+        Some(s) => match s.parse::<u64>().ok().filter(|_| s.bytes().all(|b| b.is_ascii_digit())) {
+            Some(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(FieldError::new(
                 field,
                 Problem::Format,

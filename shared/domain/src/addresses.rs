@@ -31,7 +31,7 @@ impl AddressType {
     }
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        match raw.trim() {
+        match raw {
             "P" => Ok(AddressType::Private),
             "I" => Ok(AddressType::Invoice),
             "S" => Ok(AddressType::Shadow),

@@ -26,7 +26,7 @@ pub struct EcardDetails {
 
 /// "The 16 digit ecard number": exactly sixteen digits.
 pub fn parse_number16(field: &str, raw: &str) -> Result<String, FieldError> {
-    let digits = raw.trim();
+    let digits = raw;
     if digits.len() == 16 && digits.bytes().all(|c| c.is_ascii_digit()) {
         Ok(digits.to_string())
     } else {

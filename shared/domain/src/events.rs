@@ -119,6 +119,27 @@ fn modification(old: &Customer, new: &Customer) -> ChangeType {
     ChangeType::Update
 }
 
+/// A stored change that cannot be read, set aside so the stream can move on and an operator can
+/// look at it (and replay the profile's current state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// The item's key, `pk/sk`.
+    pub key: String,
+    /// Where it is in the stream.
+    pub sequence_number: String,
+    /// The stream record's id: a replay publishes under it.
+    pub event_id: String,
+    pub reason: String,
+}
+
+/// Where changes that cannot be read go.
+#[async_trait]
+pub trait SetAsides: Send + Sync {
+    /// Keeps the record's description; an error means it was not kept and the record must be
+    /// tried again.
+    async fn set_aside(&self, record: &SetAside) -> Result<(), String>;
+}
+
 /// Where events go: the organisation's topic.
 #[async_trait]
 pub trait EventPublisher: Send + Sync {

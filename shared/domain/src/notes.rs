@@ -6,8 +6,8 @@ use crate::listed::{ListedItem, ProfileList};
 use crate::values::{Actor, ItemId, TextRule};
 use chrono::{DateTime, Utc};
 
-/// A note's text: a few paragraphs, bounded in bytes too so a profile stays a small item.
-pub const TEXT: TextRule = TextRule::multiline(1, 2000, 4000);
+/// A note's text: a few paragraphs.
+pub const TEXT: TextRule = TextRule::multiline(1, 2000);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteDetails {

@@ -1,6 +1,12 @@
+//! The messaging adapters: change events published to SNS, and the failure queue (SQS).
+//!
 //! Publishes change events to SNS: one standard topic per organisation,
 //! `customer-changed-{stage}-{organisationId}`, created when first needed. Each message carries
 //! `eventType` and `profileType` as message attributes, so subscribers can filter.
+
+mod failures;
+
+pub use failures::{FailureQueue, sqs_client};
 
 use async_trait::async_trait;
 use aws_sdk_sns::config::Credentials;
@@ -65,6 +71,11 @@ impl SnsPublisher {
 
 /// An SNS client; with `endpoint`, for a local SNS with fixed credentials.
 pub async fn sns_client(endpoint: Option<&str>) -> aws_sdk_sns::Client {
+    aws_sdk_sns::Client::new(&aws_config(endpoint).await)
+}
+
+/// The AWS configuration; with `endpoint`, for a local emulator with fixed credentials.
+async fn aws_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(endpoint) = endpoint {
         loader = loader
@@ -72,7 +83,7 @@ pub async fn sns_client(endpoint: Option<&str>) -> aws_sdk_sns::Client {
             .region(aws_config::Region::new("eu-north-1"))
             .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
     }
-    aws_sdk_sns::Client::new(&loader.load().await)
+    loader.load().await
 }
 
 fn attribute(value: &str) -> Result<MessageAttributeValue, String> {

@@ -1,6 +1,11 @@
 //! Local set-up: `local-stack create-table [TABLE]` creates the table as the deploy template
 //! defines it (`infra/template.json`) in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack
-//! template` prints that template; `local-stack openapi` prints the OpenAPI document.
+//! create-queue NAME` creates an SQS queue at `SNS_ENDPOINT` and prints its URL; `local-stack
+//! poll-stream TABLE URL` plays the stream's event source mapping (records given up go to the
+//! queue at `FAILURE_QUEUE_URL`); `local-stack template` prints the template; `local-stack
+//! openapi` prints the OpenAPI document; `local-stack serve-api [PORT] [TABLE]` serves every
+//! function's router in one process, routed by the routing table, with the local issuer's keys:
+//! a quick stand-in for `cargo lambda watch` while developing.
 
 use customers_dynamodb::{StoreConfig, dynamodb_client, table};
 
@@ -23,6 +28,15 @@ async fn main() {
             (Some(table), Some(url)) => poll_forever(table, url).await,
             _ => Err("usage: local-stack poll-stream TABLE INVOKE_URL".to_string()),
         },
+        Some("create-queue") => match args.get(1) {
+            Some(name) => create_queue(name).await,
+            None => Err("usage: local-stack create-queue NAME".to_string()),
+        },
+        Some("serve-api") => {
+            let port: u16 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(9200);
+            let table = args.get(2).cloned().unwrap_or_else(|| "customers".to_string());
+            serve_api(port, &table).await
+        }
         Some("template") => {
             print!("{}", customers_tests::template::TEMPLATE);
             Ok(())
@@ -32,7 +46,7 @@ async fn main() {
             Ok(())
         }
         _ => Err(
-            "usage: local-stack create-table [TABLE] | poll-stream TABLE INVOKE_URL | template | openapi".to_string(),
+            "usage: local-stack create-table [TABLE] | create-queue NAME | poll-stream TABLE INVOKE_URL | serve-api [PORT] [TABLE] | template | openapi".to_string(),
         ),
     };
     if let Err(e) = result {
@@ -54,6 +68,10 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
     let streams = customers_tests::poller::streams_client(&endpoint).await;
     let mut poller = customers_tests::poller::StreamPoller::new(streams, &dynamodb, table).await?;
     let http = reqwest::Client::new();
+    let failures = match std::env::var("FAILURE_QUEUE_URL") {
+        Ok(url) => Some((customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await, url)),
+        Err(_) => None,
+    };
     eprintln!("polling the stream of {table} into {invoke_url}");
     loop {
         let result = poller
@@ -75,6 +93,22 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
                 }
             })
             .await;
+        for given_up in poller.take_given_up() {
+            // As the deployed mapping's on-failure destination: the record's place, not the record.
+            let message = serde_json::json!({
+                "source": "event-source-mapping",
+                "condition": "RetryAttemptsExhausted",
+                "streamArn": poller.stream_arn(),
+                "shardId": given_up.shard,
+                "sequenceNumber": given_up.sequence_number,
+            });
+            eprintln!("stream record {} given up after the retries", given_up.sequence_number);
+            if let Some((sqs, url)) = &failures
+                && let Err(e) = sqs.send_message().queue_url(url).message_body(message.to_string()).send().await
+            {
+                eprintln!("cannot describe it on the failure queue: {e}");
+            }
+        }
         match result {
             Ok(n) if n > 0 => eprintln!("{n} stream records handed over"),
             Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(500)).await,
@@ -84,4 +118,47 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Creates the queue (SQS answers the existing one's URL if it exists) and prints its URL.
+async fn create_queue(name: &str) -> Result<(), String> {
+    let sqs = customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await;
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .map_err(|e| format!("CreateQueue {name}: {e}"))?
+        .queue_url
+        .ok_or_else(|| format!("CreateQueue {name} answered no URL"))?;
+    println!("{url}");
+    Ok(())
+}
+
+/// Every function's router behind one listener, over DynamoDB Local.
+async fn serve_api(port: u16, table: &str) -> Result<(), String> {
+    use tower::ServiceExt;
+    let config = StoreConfig {
+        table_name: table.to_string(),
+        endpoint: Some(customers_tests::dynamodb_endpoint()),
+    };
+    let client = dynamodb_client(&config).await;
+    table::ensure_table(&client, table).await?;
+    let jwks_url = customers_tests::issuer::spawn_jwks().await?;
+    let auth = customers_http::AuthConfig {
+        jwks_url,
+        issuer: customers_tests::issuer::ISSUER.to_string(),
+        audience: customers_tests::issuer::AUDIENCE.to_string(),
+    };
+    let clock = std::sync::Arc::new(customers_domain::clock::ShiftedClock::new());
+    let gateway = customers_tests::app::gateway(client, table, auth, clock);
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let router = gateway.function_for(request.uri().path());
+        async move { router.oneshot(request).await }
+    });
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    eprintln!("the API at http://127.0.0.1:{port}");
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
 }

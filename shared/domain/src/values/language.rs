@@ -10,7 +10,8 @@ pub struct Country(String);
 
 impl Country {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let code = raw.trim().to_uppercase();
+        // Codes are compared without regard to case, and taken as sent otherwise.
+        let code = raw.to_uppercase();
         match isocountry::CountryCode::for_alpha3(&code) {
             Ok(c) => Ok(Self(c.alpha3().to_string())),
             Err(_) => Err(FieldError::new(
@@ -85,7 +86,7 @@ impl Language {
     }
 
     fn parse_iso6393(raw: &str) -> Result<Self, FieldError> {
-        let code = raw.trim().to_lowercase();
+        let code = raw.to_lowercase();
         let lang = isolang::Language::from_639_3(&code).ok_or_else(|| {
             FieldError::new(
                 "languagePreferenceISO6393",
@@ -106,7 +107,7 @@ impl Language {
     }
 
     fn parse_legacy(raw: &str) -> Result<Self, FieldError> {
-        let code = raw.trim().to_lowercase();
+        let code = raw.to_lowercase();
         let iso6393 = match code.as_str() {
             "no" | "nb" => Some("nob"),
             _ => isolang::Language::from_639_1(&code).map(|l| l.to_639_3()),

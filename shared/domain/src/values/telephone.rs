@@ -36,7 +36,7 @@ fn telephone_error(field: &str, message: impl Into<String>, raw: &str) -> FieldE
 
 /// "+47": a plus and one to three digits that some country actually uses.
 pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
-    let text = raw.trim();
+    let text = raw;
     let digits = text.strip_prefix('+').ok_or_else(|| {
         telephone_error(
             field,
@@ -66,11 +66,11 @@ pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
 
 /// Parses a number that may carry its own "+CC"; without one it is read as Norwegian.
 fn parse_full(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
-    let text = raw.trim();
-    if text.is_empty() || text.len() > 20 {
+    let text = raw;
+    if text.is_empty() || text.chars().count() > 20 || text.trim() != text {
         return Err(telephone_error(
             field,
-            format!("{field} must be 1 to 20 characters"),
+            format!("{field} must be 1 to 20 characters, without white space at either end"),
             raw,
         ));
     }
@@ -114,7 +114,7 @@ impl MobileNumber {
             }
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
-                let digits = n.trim();
+                let digits = n;
                 if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
                     return Err(telephone_error(
                         "telephoneNumberNoCountryCode",

@@ -1,56 +1,82 @@
 //! Texts of the domain. Each kind of text has one [`TextRule`]: its accepted length in
-//! characters and in UTF-8 bytes, and whether it may span lines. The rule is applied when the
-//! text is parsed, and the wire contract describes the same rule, so the two cannot drift.
+//! characters (and so in UTF-8 bytes), and whether it may span lines. Texts are taken as sent:
+//! white space around a value is refused rather than silently cut, so what is stored is what was
+//! sent. The rule is applied when the text is parsed, and the wire contract publishes the same
+//! rule ([`TextRule::pattern`]), so the two cannot drift.
 
 use crate::problems::{FieldError, Problem};
 use std::fmt;
 
-/// What a text must be: trimmed, `min..=max` characters, at most `max_bytes` bytes of UTF-8,
-/// and free of control characters (line breaks and tabs only where `multiline`).
+/// What a text must be: `min..=max` characters, no control characters (line breaks and tabs
+/// only where `multiline`), no white space at either end, and, when `min` is positive, not blank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRule {
     pub min_chars: usize,
     pub max_chars: usize,
-    pub max_bytes: usize,
     pub multiline: bool,
 }
 
+/// White space as Rust's `char::is_whitespace` knows it, spelled for a regular expression.
+const WHITE_SPACE: &str = r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// Control characters (`char::is_control`: the C0 and C1 controls and DEL).
+const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
+/// Controls except tab, line feed and carriage return.
+const CONTROLS_BUT_LINES: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
 impl TextRule {
-    /// A one-line text of `min` to `max` characters (and so at most four bytes each).
+    /// A one-line text of `min` (0 or 1) to `max` characters.
     pub const fn line(min: usize, max: usize) -> Self {
         Self {
             min_chars: min,
             max_chars: max,
-            max_bytes: max * 4,
             multiline: false,
         }
     }
 
     /// A text that may hold line breaks and tabs.
-    pub const fn multiline(min: usize, max: usize, max_bytes: usize) -> Self {
+    pub const fn multiline(min: usize, max: usize) -> Self {
         Self {
             min_chars: min,
             max_chars: max,
-            max_bytes,
             multiline: true,
         }
     }
 
-    /// The text trimmed, or why it is not acceptable.
+    /// The most UTF-8 bytes an accepted text can take (four per character at most).
+    pub const fn max_bytes(&self) -> usize {
+        self.max_chars * 4
+    }
+
+    fn allowed(&self, c: char) -> bool {
+        !c.is_control() || (self.multiline && matches!(c, '\t' | '\n' | '\r'))
+    }
+
+    /// The rule as a regular expression (ECMA-262 and Python alike) for the wire contract:
+    /// allowed characters, no white space at either end. Lengths are `minLength`/`maxLength`.
+    pub fn pattern(&self) -> String {
+        let controls = if self.multiline { CONTROLS_BUT_LINES } else { CONTROLS };
+        let inner = format!("[^{controls}]");
+        let edge = format!("[^{controls}{WHITE_SPACE}]");
+        if self.min_chars == 0 {
+            format!("^({edge}({inner}*{edge})?)?$")
+        } else {
+            format!("^{edge}({inner}*{edge})?$")
+        }
+    }
+
+    /// The text, or why it is not acceptable.
     pub fn parse(&self, field: &str, raw: &str) -> Result<String, FieldError> {
-        let text = raw.trim();
-        let chars = text.chars().count();
+        let chars = raw.chars().count();
+        if self.min_chars > 0 && raw.trim().is_empty() {
+            return Err(FieldError::new(field, Problem::Required, format!("{field} must not be blank")));
+        }
         if chars < self.min_chars {
-            return Err(if self.min_chars == 1 {
-                FieldError::new(field, Problem::Required, format!("{field} must not be blank"))
-            } else {
-                FieldError::new(
-                    field,
-                    Problem::Length,
-                    format!("{field} must be at least {} characters", self.min_chars),
-                )
-                .rejecting(raw)
-            });
+            return Err(FieldError::new(
+                field,
+                Problem::Length,
+                format!("{field} must be at least {} characters", self.min_chars),
+            )
+            .rejecting(raw));
         }
         if chars > self.max_chars {
             return Err(FieldError::new(
@@ -60,27 +86,22 @@ impl TextRule {
             )
             .rejecting(raw));
         }
-        if text.len() > self.max_bytes {
-            return Err(FieldError::new(
-                field,
-                Problem::Length,
-                format!(
-                    "{field} must be at most {} bytes of UTF-8 (was {})",
-                    self.max_bytes,
-                    text.len()
-                ),
-            )
-            .rejecting(raw));
-        }
-        let allowed = |c: char| !c.is_control() || (self.multiline && matches!(c, '\n' | '\r' | '\t'));
-        if !text.chars().all(allowed) {
+        if !raw.chars().all(|c| self.allowed(c)) {
             return Err(FieldError::new(
                 field,
                 Problem::Format,
                 format!("{field} must not contain control characters"),
             ));
         }
-        Ok(text.to_string())
+        if raw.trim() != raw {
+            return Err(FieldError::new(
+                field,
+                Problem::Format,
+                format!("{field} must not begin or end with white space"),
+            )
+            .rejecting(raw));
+        }
+        Ok(raw.to_string())
     }
 
     /// An optional text: absent stays absent.
@@ -192,22 +213,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn texts_are_trimmed_and_bounded_in_characters_and_bytes() {
+    fn texts_are_taken_as_sent_and_bounded_in_characters() {
         let rule = TextRule::line(1, 5);
-        assert_eq!(rule.parse("f", "  abc "), Ok("abc".to_string()));
+        assert_eq!(rule.parse("f", "a b c"), Ok("a b c".to_string()));
+        assert_eq!(rule.parse("f", " abc").map_err(|e| e.problem), Err(Problem::Format));
+        assert_eq!(rule.parse("f", "abc\u{3000}").map_err(|e| e.problem), Err(Problem::Format));
         assert_eq!(rule.parse("f", "   ").map_err(|e| e.problem), Err(Problem::Required));
         assert_eq!(rule.parse("f", "abcdef").map_err(|e| e.problem), Err(Problem::Length));
         assert!(rule.parse("f", "ééééé").is_ok(), "five characters of two bytes");
-        let tight = TextRule { max_bytes: 6, ..rule };
-        assert_eq!(tight.parse("f", "éééé").map_err(|e| e.problem), Err(Problem::Length));
+        assert_eq!(rule.max_bytes(), 20);
         assert_eq!(rule.parse("f", "a\u{0}b").map_err(|e| e.problem), Err(Problem::Format));
         assert_eq!(rule.parse("f", "a\nb").map_err(|e| e.problem), Err(Problem::Format));
-        assert!(TextRule::multiline(1, 5, 20).parse("f", "a\nb").is_ok());
+        assert!(TextRule::multiline(1, 5).parse("f", "a\nb").is_ok());
+        assert!(TextRule::line(0, 5).parse("f", "").is_ok());
     }
 
     #[test]
     fn placeholder_names_become_empty_in_any_casing_and_spacing() {
-        for raw in ["ikke satt", "IKKE SATT", "Ikkesatt", " ikke  Satt ", "ikke-satt"] {
+        for raw in ["ikke satt", "IKKE SATT", "Ikkesatt", "ikke  Satt", "ikke-satt"] {
             assert_eq!(
                 PersonName::parse("firstName", raw).map(|n| n.0),
                 Ok(String::new()),

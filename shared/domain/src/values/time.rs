@@ -49,7 +49,7 @@ fn date_time(text: &str) -> Option<DateTime<Utc>> {
 /// Used for expirationDate, the verification stamps and the ecard dates. Kept to the
 /// millisecond, the precision it is written with.
 pub fn parse_instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
-    let text = raw.trim();
+    let text = raw;
     date_time(text)
         .map(|t| t.trunc_subsecs(3))
         .or_else(|| calendar_date(text).map(|d| d.and_time(NaiveTime::MIN).and_utc()))
@@ -78,7 +78,7 @@ pub fn in_future(field: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<D
 
 /// A calendar date `YYYY-MM-DD` in the years 0001 to 9999.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    calendar_date(raw.trim()).ok_or_else(|| {
+    calendar_date(raw).ok_or_else(|| {
         FieldError::new(
             field,
             Problem::Format,

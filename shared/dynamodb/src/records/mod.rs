@@ -8,3 +8,6 @@ mod profile;
 pub(crate) use idempotency::IdempotencyItem;
 pub(crate) use preference::PreferenceRecord;
 pub(crate) use profile::ProfileRecord;
+
+#[cfg(test)]
+mod roundtrip;
