@@ -192,8 +192,10 @@ fn missing(what: Missing) -> &'static str {
         | Missing::Ecard
         | Missing::Note
         | Missing::CustomerAccount
-        | Missing::Preference
         | Missing::ChosenPreference => "No such profile",
+        Missing::ProfileToConnect => "No such profile to connect (customerNumberToConnect)",
+        // Named in a body or on a catalogue path: no profile is looked up.
+        Missing::Preference => "No such preference in the organisation's catalogue",
     }
 }
 
@@ -259,6 +261,10 @@ pub fn refusal_message(refusal: &Refusal) -> String {
             }
         },
         Refusal::Limit { what, max } => format!("a profile has at most {max} {}", listed(*what)),
+        Refusal::PreferenceInactive => {
+            "the preference is not active: a customer can choose only active preferences of the organisation".into()
+        }
+        Refusal::ConnectedToItself => "a profile cannot be connected to itself".into(),
         Refusal::LastDefaultAccount => {
             "a customer with accounts has exactly one default account: make another account the default instead".into()
         }

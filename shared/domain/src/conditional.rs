@@ -7,7 +7,6 @@ use crate::credentials::PasswordHash;
 use crate::customer::Customer;
 use crate::error::{Contended, DomainError, Missing, Refusal};
 use crate::ports::{Change, ProfileReads, ProfileWrites, Requirement, StoreError};
-use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, OrganisationId, Version};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -178,11 +177,8 @@ impl From<StoreError> for DomainError {
         match e {
             StoreError::Missing => DomainError::NotFound(Missing::Profile),
             StoreError::Taken(value) => DomainError::Taken(value),
-            StoreError::RequirementFailed => DomainError::invalid(FieldError::new(
-                "preferenceId",
-                Problem::NotAllowed,
-                "the preference is not an active preference of the organisation",
-            )),
+            StoreError::RequirementFailed { exists: false } => DomainError::NotFound(Missing::Preference),
+            StoreError::RequirementFailed { exists: true } => DomainError::refused(Refusal::PreferenceInactive),
             StoreError::Unavailable(m) => DomainError::Unavailable(m),
             StoreError::Corrupt(m) => DomainError::Internal(m),
             // Operations resolve these themselves; one that escapes is a fault of this service.

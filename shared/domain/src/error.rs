@@ -41,6 +41,8 @@ pub enum DomainError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
     Profile,
+    /// The profile a connect names in its body.
+    ProfileToConnect,
     PostalAddress,
     Ecard,
     Note,
@@ -98,6 +100,10 @@ pub enum Refusal {
     Limit { what: Listed, max: usize },
     /// A customer with accounts has exactly one default account.
     LastDefaultAccount,
+    /// The preference chosen is not active in the catalogue.
+    PreferenceInactive,
+    /// A profile cannot be connected to itself.
+    ConnectedToItself,
     /// The catalogue has a preference with this code (case-insensitively).
     PreferenceCodeTaken { code: String },
     /// Concurrent changes kept winning; the client may retry.

@@ -27,9 +27,10 @@ pub enum StoreError {
     /// Another create already recorded this idempotency key.
     #[error("the idempotency key is already recorded")]
     IdempotencyKeyRecorded,
-    /// A requirement of the write did not hold (a chosen preference is not active).
+    /// A requirement of the write did not hold: a chosen preference is not active, or (when
+    /// `exists` is false) not in the catalogue at all.
     #[error("a requirement of the write does not hold")]
-    RequirementFailed,
+    RequirementFailed { exists: bool },
     /// The database is unreachable, throttling or failing: the caller may retry later.
     #[error("{0}")]
     Unavailable(String),

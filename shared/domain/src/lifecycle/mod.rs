@@ -16,7 +16,6 @@ use crate::error::{Action, Contended, DomainError, Missing, Refusal, UniqueValue
 use crate::ports::{
     Change, CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileReads, ProfileWrites, StoreError,
 };
-use crate::problems::{FieldError, Problem};
 use crate::profiles::{Created, Creator, Keyed};
 use crate::values::{CustomerNumber, OrganisationId};
 use chrono::{DateTime, Utc};
@@ -117,25 +116,14 @@ impl Lifecycle {
         connection: Connection,
     ) -> Result<Connected, DomainError> {
         if connection.merged == survivor_number {
-            return Err(DomainError::invalid(FieldError::new(
-                "customerNumberToConnect",
-                Problem::NotAllowed,
-                "a profile cannot be connected to itself",
-            )));
+            return Err(DomainError::refused(Refusal::ConnectedToItself));
         }
         let connection = &connection;
         let connected = retrying(Contended::Profile(survivor_number), || async move {
             let survivor = self.profiles.live(org, survivor_number).await?;
             let merged = match self.profiles.live(org, connection.merged).await {
                 Err(DomainError::NotFound(Missing::Profile)) => {
-                    return Err(DomainError::invalid(
-                        FieldError::new(
-                            "customerNumberToConnect",
-                            Problem::NotAllowed,
-                            format!("there is no profile {} to connect", connection.merged),
-                        )
-                        .rejecting(connection.merged),
-                    ));
+                    return Err(DomainError::NotFound(Missing::ProfileToConnect));
                 }
                 other => other?,
             };
