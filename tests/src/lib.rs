@@ -2,6 +2,7 @@
 //! in-process client of the very router each Lambda runs.
 
 pub mod app;
+pub mod bench;
 pub mod checks;
 pub mod issuer;
 pub mod openapi;
