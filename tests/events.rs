@@ -452,7 +452,9 @@ async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let after = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let after = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
     deliver(&mut h.poller, &h.publisher, &h.failures).await;
     let set_aside = drain_raw(&h.sqs, &h.failure_queue).await;
     assert_eq!(set_aside.len(), 1, "{set_aside:?}");
@@ -473,8 +475,12 @@ async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_strea
     let mut h = harness().await;
     let app = &h.app;
     let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
-    let stuck = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
-    let next = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let stuck = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let next = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
     let publisher = Stuck {
         inner: &h.publisher,
         customer: stuck,

@@ -167,7 +167,8 @@ mod tests {
         damaged.change.sequence_number = Some("99".into());
         damaged.change.old_image.insert(
             "expirationDate".into(),
-            serde_json::from_value(serde_json::json!({"S": "+12026-01-01T00:00:00Z"})).unwrap_or_else(|e| panic!("{e}")),
+            serde_json::from_value(serde_json::json!({"S": "+12026-01-01T00:00:00Z"}))
+                .unwrap_or_else(|e| panic!("{e}")),
         );
         event.records.insert(0, damaged);
         let recorder = Recorder::default();
@@ -177,10 +178,18 @@ mod tests {
         let set_aside = aside.0.lock().map(|a| a.clone()).unwrap_or_default();
         assert_eq!(set_aside.len(), 1);
         assert_eq!(
-            (set_aside[0].key.as_str(), set_aside[0].sequence_number.as_str(), set_aside[0].event_id.as_str()),
+            (
+                set_aside[0].key.as_str(),
+                set_aside[0].sequence_number.as_str(),
+                set_aside[0].event_id.as_str()
+            ),
             ("CUSTOMER#7#42/PROFILE", "99", "damaged-1")
         );
-        assert!(set_aside[0].reason.contains("expirationDate"), "{}", set_aside[0].reason);
+        assert!(
+            set_aside[0].reason.contains("expirationDate"),
+            "{}",
+            set_aside[0].reason
+        );
         let events = recorder.0.lock().map(|e| e.len()).unwrap_or_default();
         assert_eq!(events, 1, "the readable record after it is published");
     }

@@ -12,7 +12,10 @@ pub struct FailureQueue {
 
 impl FailureQueue {
     pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
-        Self { client, url: url.into() }
+        Self {
+            client,
+            url: url.into(),
+        }
     }
 
     /// `FAILURE_QUEUE_URL`; `SNS_ENDPOINT` points at a local SQS (moto) too.
@@ -49,7 +52,13 @@ impl SetAsides for FailureQueue {
             .message_body(message(record))
             .send()
             .await
-            .map_err(|e| format!("SendMessage to {}: {}", self.url, aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+            .map_err(|e| {
+                format!(
+                    "SendMessage to {}: {}",
+                    self.url,
+                    aws_sdk_sqs::error::DisplayErrorContext(&e)
+                )
+            })?;
         Ok(())
     }
 }

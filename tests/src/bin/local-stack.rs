@@ -69,7 +69,10 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
     let mut poller = customers_tests::poller::StreamPoller::new(streams, &dynamodb, table).await?;
     let http = reqwest::Client::new();
     let failures = match std::env::var("FAILURE_QUEUE_URL") {
-        Ok(url) => Some((customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await, url)),
+        Ok(url) => Some((
+            customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await,
+            url,
+        )),
         Err(_) => None,
     };
     eprintln!("polling the stream of {table} into {invoke_url}");
@@ -104,7 +107,12 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
             });
             eprintln!("stream record {} given up after the retries", given_up.sequence_number);
             if let Some((sqs, url)) = &failures
-                && let Err(e) = sqs.send_message().queue_url(url).message_body(message.to_string()).send().await
+                && let Err(e) = sqs
+                    .send_message()
+                    .queue_url(url)
+                    .message_body(message.to_string())
+                    .send()
+                    .await
             {
                 eprintln!("cannot describe it on the failure queue: {e}");
             }
