@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use customers_domain::DomainError;
+use customers_domain::addresses::POST_CODE;
 use customers_domain::error::ensure_caller;
 use customers_domain::problems::{FieldError, Problem, Problems};
 use customers_domain::profiles::{
@@ -18,25 +19,25 @@ use utoipa::IntoParams;
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct CustomerSearchParams {
-    /// First and middle name; matches the whole first name or its leading words, ignoring case.
+    /// First and middle name; matches the whole first name or its leading words, ignoring case. Can start a search.
     pub first_name: Option<String>,
     /// Surname, ignoring case. Can start a search.
     pub surname: Option<String>,
     /// Email, ignoring case. Can start a search.
     pub email: Option<String>,
-    /// Ignored unless telephoneNumberNoCountryCode is also set.
+    /// Ignored unless telephoneNumberNoCountryCode is also set; alone it is refused (400), as it would match every number of a country.
     pub country_code: Option<String>,
     /// Ignored if countryCode and telephoneNumberNoCountryCode are set. Can start a search.
     pub telephone_number: Option<String>,
-    /// Telephone number with no country code prefix. Ignored unless countryCode is also set. With countryCode, can start a search.
+    /// Telephone number with no country code prefix. With countryCode, the whole number; without it, a number with these digits in any country. Can start a search.
     pub telephone_number_no_country_code: Option<String>,
-    /// Landline telephone number.
+    /// Landline telephone number. Can start a search.
     pub landline_number: Option<String>,
-    /// Date of birth, ISO 8601 date.
+    /// Date of birth, ISO 8601 date. Can start a search.
     pub date_of_birth: Option<String>,
-    /// Part of an address line of one of the customer's postal addresses, ignoring case.
+    /// Part of an address line of one of the customer's postal addresses, ignoring case. Only narrows a search: alone it is refused (400).
     pub postal_address: Option<String>,
-    /// Post code of one of the customer's postal addresses.
+    /// Post code of one of the customer's postal addresses, ignoring case and white space. Can start a search.
     pub post_code: Option<String>,
     /// Vipps unique user identifier. Can start a search.
     pub vipps_id: Option<String>,
@@ -135,6 +136,7 @@ impl CustomerSearchParams {
                 non_blank(&self.telephone_number),
             ))
             .flatten();
+        let post_code = p.take_opt(non_blank(&self.post_code).map(|v| POST_CODE.parse("postCode", v)));
         let landline = p.take_opt(non_blank(&self.landline_number).map(|v| LandlineNumber::parse("landlineNumber", v)));
         let date_of_birth =
             p.take_opt(non_blank(&self.date_of_birth).map(|v| DateOfBirth::parse("dateOfBirth", v, today)));
@@ -164,7 +166,7 @@ impl CustomerSearchParams {
             vipps_id,
             customer_ref,
             postal_address: non_blank(&self.postal_address).map(str::to_string),
-            post_code: non_blank(&self.post_code).map(str::to_string),
+            post_code,
             include_temporary,
             max_result_set,
         };

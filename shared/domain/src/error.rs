@@ -96,6 +96,10 @@ pub enum Refusal {
     },
     /// A list of the profile is full.
     Limit { what: Listed, max: usize },
+    /// A connect would give the survivor more than a list holds (`total` of at most `max`).
+    MergeLimit { what: Listed, max: usize, total: usize },
+    /// One atomic write would hold more items than the store can write at once.
+    TooLarge { items: usize, max: usize },
     /// A customer with accounts has exactly one default account.
     LastDefaultAccount,
     /// The catalogue has a preference with this code (case-insensitively).
