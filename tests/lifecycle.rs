@@ -936,6 +936,8 @@ async fn a_merge_moves_what_hangs_off_to_the_survivor_and_keeps_every_chain_one_
     }
     for merged in [m, x, t] {
         assert_reads_back(&app, &format!("/profiles/{merged}"), &survivor.body).await;
+        // Its customerRef (its number, by default) too.
+        assert_reads_back(&app, &format!("/profiles/customer-ref/{merged}"), &survivor.body).await;
         let left = app.get(&format!("/profiles/{merged}/customer-accounts")).await;
         assert_eq!(left.body, json!([]), "nothing stays on {merged}");
     }
@@ -983,4 +985,38 @@ async fn a_merge_moves_what_hangs_off_to_the_survivor_and_keeps_every_chain_one_
         message.contains("11 postal addresses") && message.contains("at most 10"),
         "{message}"
     );
+}
+
+/// A connect is one transaction, and DynamoDB takes at most 100 items in one: a merged profile
+/// with more live profiles merged into it than that leaves room for is refused whole, never a 500
+/// and never half-written.
+#[tokio::test]
+async fn a_connect_too_large_for_one_transaction_is_refused_and_changes_nothing() {
+    let app = TestApp::profiles().await;
+    let body = |n: i64| json!({"customerNumberToConnect": n, "changedByChannel": "crm"});
+    let s = number(&app.create(app.new_profile(None)).await);
+    let m = number(&app.create(app.new_profile(None)).await);
+    // The survivor's profile, the merged one's profile and its 2 search entries (name, first
+    // name), and one item per profile merged into it: 97 of those make 101 items.
+    for _ in 0..97 {
+        let x = number(&app.post("/profiles/temporary", temporary(None, 3600)).await.body);
+        let r = app.post(&format!("/profiles/{m}/connect"), body(x)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let before = [
+        &Snapshot::take(&app, &format!("/profiles/{s}")).await,
+        &Snapshot::take(&app, &format!("/profiles/{m}")).await,
+    ];
+    let r = app.post(&format!("/profiles/{s}/connect"), body(m)).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &before,
+        "101 items in one transaction",
+    )
+    .await;
+    let message = r.body["message"].as_str().unwrap_or("");
+    assert!(message.contains("101 items") && message.contains("100"), "{message}");
 }

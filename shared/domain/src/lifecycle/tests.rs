@@ -287,3 +287,57 @@ async fn every_merge_chain_stays_one_step_long_and_what_hung_off_follows_the_sur
     let back = w.lifecycle.connect(org, first, connect(last)).await;
     assert!(matches!(back, Err(DomainError::Invalid(_))), "{back:?}");
 }
+
+#[tokio::test]
+async fn what_an_earlier_merge_left_on_a_merged_profile_can_be_removed_but_not_added_to() {
+    let w = World::new();
+    let org = organisation(1);
+    let n = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .customer()
+        .customer_number;
+    let account = |id: &str| crate::accounts::NewAccount {
+        account_id: crate::values::AccountId::parse("accountId", id).unwrap_or_else(|e| panic!("{e:?}")),
+        alias: None,
+        make_default: false,
+    };
+    w.accounts
+        .add(org, n, account("left-behind"), actor("t"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    // A profile merged by an earlier version: passive, its account still on it.
+    let _ = w.store.with_state(|s| {
+        if let Some(c) = s.profiles.get_mut(&(org, n)) {
+            c.status = Status::Passive;
+        }
+    });
+    let added = w.accounts.add(org, n, account("new"), actor("t")).await;
+    assert!(
+        matches!(added, Err(DomainError::Refused(Refusal::Status { .. }))),
+        "{added:?}"
+    );
+    let left = crate::values::AccountId::parse("accountId", "left-behind").unwrap_or_else(|e| panic!("{e:?}"));
+    let removed = w
+        .accounts
+        .remove(org, n, &left)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(removed.customer_accounts.is_empty());
+    let other = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .customer()
+        .customer_number;
+    assert!(
+        w.accounts
+            .add(org, other, account("left-behind"), actor("t"))
+            .await
+            .is_ok(),
+        "the freed account id can be used again"
+    );
+}
