@@ -105,8 +105,9 @@ impl DynamoStore {
 
     /// Everything that takes one profile from `previous` to `next`: the profile item, and the
     /// guards and search entries that change (all of them when the expiry moves, to move their
-    /// TTL). `moving` holds the values other changes of the same transaction give up, by giver:
-    /// a guard one profile gives up and this one takes is put once, for this one.
+    /// TTL). `moving` holds the values the changes of the same transaction give up, by giver, and
+    /// `taken` those of them another change takes: such a guard is not deleted by its giver but
+    /// put once, for its taker, on condition that the giver still holds it.
     fn change_writes(
         &self,
         change: &Change<'_>,
