@@ -31,6 +31,15 @@ fn watch_router() -> Vec<(String, String)> {
 }
 
 #[test]
+fn every_request_member_and_parameter_is_described_by_its_parser_rule() {
+    let (_, problems) = customers_tests::openapi::tightened();
+    assert!(
+        problems.is_empty(),
+        "undescribed in shared/contract/src/schema: {problems:#?}"
+    );
+}
+
+#[test]
 fn the_committed_openapi_document_is_the_generated_one() {
     let generated = customers_tests::openapi::rendered();
     let path = root().join(customers_tests::openapi::PATH);

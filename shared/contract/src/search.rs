@@ -2,19 +2,22 @@
 
 use chrono::NaiveDate;
 use customers_domain::DomainError;
-use customers_domain::addresses::POST_CODE;
+use customers_domain::addresses::{ADDRESS_LINE, POST_CODE};
 use customers_domain::error::ensure_caller;
 use customers_domain::problems::{FieldError, Problem, Problems};
 use customers_domain::profiles::{
     DEFAULT_MAX_RESULT_SET, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_RESULT_SET, Page, SearchCriteria,
 };
 use customers_domain::values::{
-    CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, MobileNumber, OrganisationId, PersonName, VippsId,
+    CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, MobileNumber, OrganisationId, PersonName, TextRule, VippsId,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// The query parameters of `GET /profiles` and `GET /profiles-search`, as sent.
+/// A fragment of an address line to look for.
+pub const POSTAL_ADDRESS: TextRule = TextRule::line(1, ADDRESS_LINE.max_chars);
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
@@ -50,10 +53,16 @@ pub struct CustomerSearchParams {
     /// Include temporary profiles (default false).
     pub include_temporary: Option<String>,
     /// Personnel tickets are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub ticket_right_owner: Option<String>,
     /// Personnel tickets are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub ticket_right_bearer: Option<String>,
     /// Invoice profiles are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub invoice_organisation_id: Option<String>,
 }
 
@@ -74,8 +83,9 @@ fn non_blank(v: &Option<String>) -> Option<&str> {
 }
 
 /// `true` or `false`, any case; absent is false.
+/// `true` or `false`, as JSON writes them (the document says boolean).
 pub fn flag(field: &str, raw: Option<&str>) -> Result<bool, FieldError> {
-    match raw.map(str::to_ascii_lowercase).as_deref() {
+    match raw {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(other) => {
@@ -116,13 +126,17 @@ impl CustomerSearchParams {
             }
         }
         if let Some(org) = non_blank(&self.organisation_id) {
-            match org.parse::<i64>() {
-                Ok(n) => ensure_caller(n, caller)?,
-                Err(_) => p.push(
+            match org
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0 && org.bytes().all(|b| b.is_ascii_digit()))
+            {
+                Some(n) => ensure_caller(n, caller)?,
+                None => p.push(
                     FieldError::new(
                         "organisationId",
                         Problem::Format,
-                        "organisationId must be a whole number",
+                        "organisationId must be a positive whole number",
                     )
                     .rejecting(org),
                 ),
@@ -136,7 +150,6 @@ impl CustomerSearchParams {
                 non_blank(&self.telephone_number),
             ))
             .flatten();
-        let post_code = p.take_opt(non_blank(&self.post_code).map(|v| POST_CODE.parse("postCode", v)));
         let landline = p.take_opt(non_blank(&self.landline_number).map(|v| LandlineNumber::parse("landlineNumber", v)));
         let date_of_birth =
             p.take_opt(non_blank(&self.date_of_birth).map(|v| DateOfBirth::parse("dateOfBirth", v, today)));
@@ -144,6 +157,9 @@ impl CustomerSearchParams {
         let customer_ref = p.take_opt(non_blank(&self.customer_ref).map(|v| CustomerRef::parse("customerRef", v)));
         let surname = p.take_opt(non_blank(&self.surname).map(|v| PersonName::parse("surname", v)));
         let first_name = p.take_opt(non_blank(&self.first_name).map(|v| PersonName::parse("firstName", v)));
+        let postal_address =
+            p.take_opt(non_blank(&self.postal_address).map(|v| POSTAL_ADDRESS.parse("postalAddress", v)));
+        let post_code = p.take_opt(non_blank(&self.post_code).map(|v| POST_CODE.parse("postCode", v)));
         let include_temporary = p
             .take(flag("includeTemporary", non_blank(&self.include_temporary)))
             .unwrap_or(false);
@@ -165,7 +181,7 @@ impl CustomerSearchParams {
             date_of_birth,
             vipps_id,
             customer_ref,
-            postal_address: non_blank(&self.postal_address).map(str::to_string),
+            postal_address,
             post_code,
             include_temporary,
             max_result_set,

@@ -44,6 +44,7 @@ pub struct TemporaryCustomerPostRequest {
     /// Landline telephone number.
     pub landline_number: Option<String>,
     /// The organisation the customer is registered with. Defaults to the token's organisation.
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
     /// Deprecated. Please use countryCode and telephoneNumberNoCountryCode. Telephone number for customer. This should be a cell phone number.
     #[schema(deprecated)]
@@ -188,6 +189,7 @@ pub struct ConvertTemporaryCustomerRequest {
     /// Optional customer reference. Defaults to customer number if not set
     pub customer_ref: Option<String>,
     /// Organisation id of the temporary customer to be converted to a permanent customer
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
 }
 

@@ -7,7 +7,6 @@ use crate::credentials::PasswordHash;
 use crate::customer::{Customer, Status};
 use crate::error::{Contended, DomainError, Missing, Refusal};
 use crate::ports::{Change, ProfileReads, ProfileWrites, Requirement, StoreError};
-use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, OrganisationId, Version};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -197,11 +196,8 @@ impl From<StoreError> for DomainError {
         match e {
             StoreError::Missing => DomainError::NotFound(Missing::Profile),
             StoreError::Taken(value) => DomainError::Taken(value),
-            StoreError::RequirementFailed => DomainError::invalid(FieldError::new(
-                "preferenceId",
-                Problem::NotAllowed,
-                "the preference is not an active preference of the organisation",
-            )),
+            StoreError::RequirementFailed { exists: false } => DomainError::NotFound(Missing::Preference),
+            StoreError::RequirementFailed { exists: true } => DomainError::refused(Refusal::PreferenceInactive),
             StoreError::TooLarge { items, max } => DomainError::refused(Refusal::TooLarge { items, max }),
             StoreError::Unavailable(m) => DomainError::Unavailable(m),
             StoreError::Corrupt(m) => DomainError::Internal(m),

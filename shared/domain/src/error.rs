@@ -41,6 +41,8 @@ pub enum DomainError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
     Profile,
+    /// The profile a connect names in its body.
+    ProfileToConnect,
     PostalAddress,
     Ecard,
     Note,
@@ -102,6 +104,11 @@ pub enum Refusal {
     TooLarge { items: usize, max: usize },
     /// A customer with accounts has exactly one default account.
     LastDefaultAccount,
+    /// The preference chosen is not active in the catalogue.
+    PreferenceInactive,
+    /// A profile cannot be connected to itself, nor into a profile that was merged into it
+    /// (`named` is the profile in the path; `survivor` the one it is, or was merged into).
+    ConnectedToItself { named: CustomerNumber, survivor: CustomerNumber },
     /// The catalogue has a preference with this code (case-insensitively).
     PreferenceCodeTaken { code: String },
     /// Concurrent changes kept winning; the client may retry.

@@ -30,9 +30,10 @@ pub enum StoreError {
     /// The write would hold more items than the store writes in one atomic step.
     #[error("{items} items in one atomic write, more than {max}")]
     TooLarge { items: usize, max: usize },
-    /// A requirement of the write did not hold (a chosen preference is not active).
+    /// A requirement of the write did not hold: a chosen preference is not active, or (when
+    /// `exists` is false) not in the catalogue at all.
     #[error("a requirement of the write does not hold")]
-    RequirementFailed,
+    RequirementFailed { exists: bool },
     /// The database is unreachable, throttling or failing: the caller may retry later.
     #[error("{0}")]
     Unavailable(String),

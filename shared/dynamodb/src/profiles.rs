@@ -320,6 +320,8 @@ impl ProfileWrites for DynamoStore {
                 .set_key(Some(items::preference_key(*org, *id)))
                 .condition_expression("isActive = :yes")
                 .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                // The preference as it is, to tell an inactive one from one that does not exist.
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                 .build()
                 .map_err(|e| StoreError::Corrupt(format!("ConditionCheck: {e}")))?;
             writes.push((

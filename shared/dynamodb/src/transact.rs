@@ -56,8 +56,10 @@ impl Failure {
             } => StoreError::Taken(kind),
             Failure::Condition {
                 part: Part::Requirement,
-                ..
-            } => StoreError::RequirementFailed,
+                existing,
+            } => StoreError::RequirementFailed {
+                exists: existing.is_some(),
+            },
             Failure::Condition {
                 part: Part::Idempotency,
                 ..

@@ -18,7 +18,6 @@ use crate::ports::{
     Change, CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads, ProfileWrites,
     StoreError,
 };
-use crate::problems::{FieldError, Problem};
 use crate::profiles::{Created, Creator, Keyed};
 use crate::values::{CustomerNumber, OrganisationId};
 use chrono::{DateTime, Utc};
@@ -126,39 +125,25 @@ impl Lifecycle {
         survivor_number: CustomerNumber,
         connection: Connection,
     ) -> Result<Connected, DomainError> {
-        let to_itself = |detail: String| {
-            DomainError::invalid(
-                FieldError::new(
-                    "customerNumberToConnect",
-                    Problem::NotAllowed,
-                    format!("a profile cannot be connected to itself{detail}"),
-                )
-                .rejecting(connection.merged),
-            )
+        let to_itself = |named: CustomerNumber| {
+            DomainError::refused(Refusal::ConnectedToItself {
+                named,
+                survivor: connection.merged,
+            })
         };
         if connection.merged == survivor_number {
-            return Err(to_itself(String::new()));
+            return Err(to_itself(survivor_number));
         }
         let connection = &connection;
         let connected = retrying(Contended::Profile(survivor_number), || async move {
             let named = self.profiles.live(org, survivor_number).await?;
             let survivor = self.profiles.following_merges(org, named).await?;
             if survivor.customer_number == connection.merged {
-                return Err(to_itself(format!(
-                    " (profile {survivor_number} was merged into {})",
-                    connection.merged
-                )));
+                return Err(to_itself(survivor_number));
             }
             let merged = match self.profiles.live(org, connection.merged).await {
                 Err(DomainError::NotFound(Missing::Profile)) => {
-                    return Err(DomainError::invalid(
-                        FieldError::new(
-                            "customerNumberToConnect",
-                            Problem::NotAllowed,
-                            format!("there is no profile {} to connect", connection.merged),
-                        )
-                        .rejecting(connection.merged),
-                    ));
+                    return Err(DomainError::NotFound(Missing::ProfileToConnect));
                 }
                 other => other?,
             };

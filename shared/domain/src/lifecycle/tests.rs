@@ -180,12 +180,12 @@ async fn connect_refuses_itself_missing_and_merged_profiles() {
     };
     assert!(matches!(
         w.lifecycle.connect(org, a, connect(a)).await,
-        Err(DomainError::Invalid(_))
+        Err(DomainError::Refused(Refusal::ConnectedToItself { .. }))
     ));
     let missing = crate::values::CustomerNumber::parse("n", 999_999).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(matches!(
         w.lifecycle.connect(org, a, connect(missing)).await,
-        Err(DomainError::Invalid(_))
+        Err(DomainError::NotFound(Missing::ProfileToConnect))
     ));
     assert!(w.lifecycle.connect(org, a, connect(b)).await.is_ok());
     let again = w.lifecycle.connect(org, a, connect(b)).await;

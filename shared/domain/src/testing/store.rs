@@ -249,8 +249,13 @@ impl ProfileWrites for InMemoryStore {
     ) -> Result<(), StoreError> {
         let mut s = self.locked_for_write()?;
         for Requirement::ActivePreference(org, id) in requirements {
-            if !s.preferences.get(&(*org, *id)).is_some_and(|p| p.details.is_active) {
-                return Err(StoreError::RequirementFailed);
+            match s.preferences.get(&(*org, *id)) {
+                Some(p) if p.details.is_active => {}
+                found => {
+                    return Err(StoreError::RequirementFailed {
+                        exists: found.is_some(),
+                    });
+                }
             }
         }
         // Claims are checked as if every change had given up its old ones first, so that a
