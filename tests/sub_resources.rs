@@ -447,24 +447,32 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
     assert_refused(
         &app,
         &r,
-        StatusCode::BAD_REQUEST,
-        604,
+        StatusCode::CONFLICT,
+        660,
         &[&choices, &with_choice],
         "inactive",
     )
     .await;
-    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| m.contains("not active")),
+        "{}",
+        r.text
+    );
     let r = app.post(&path, json!({"preferenceId": 424242})).await;
     assert_refused(
         &app,
         &r,
-        StatusCode::BAD_REQUEST,
-        604,
+        StatusCode::NOT_FOUND,
+        704,
         &[&choices, &with_choice],
         "unknown",
     )
     .await;
-    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| m.contains("No such preference")),
+        "{}",
+        r.text
+    );
     // Another organisation's catalogue is not ours.
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     assert_error(
