@@ -469,7 +469,9 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
     )
     .await;
     assert!(
-        r.body["message"].as_str().is_some_and(|m| m.contains("No such preference")),
+        r.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("No such preference")),
         "{}",
         r.text
     );

@@ -108,7 +108,10 @@ pub enum Refusal {
     PreferenceInactive,
     /// A profile cannot be connected to itself, nor into a profile that was merged into it
     /// (`named` is the profile in the path; `survivor` the one it is, or was merged into).
-    ConnectedToItself { named: CustomerNumber, survivor: CustomerNumber },
+    ConnectedToItself {
+        named: CustomerNumber,
+        survivor: CustomerNumber,
+    },
     /// The catalogue has a preference with this code (case-insensitively).
     PreferenceCodeTaken { code: String },
     /// Concurrent changes kept winning; the client may retry.
