@@ -5,6 +5,7 @@ use crate::accounts::CustomerAccountResponse;
 use crate::addresses::{PostalAddressRequest, PostalAddressResponse};
 use crate::ecards::EcardOwnershipResponse;
 use crate::lifecycle::change_stamp;
+use crate::notes::NoteResponse;
 use crate::preferences::CustomerPreferenceResponse;
 use chrono::{DateTime, Datelike, Utc};
 use customers_domain::addresses::{PostalAddress, PostalAddressDetails};
@@ -260,6 +261,9 @@ pub struct CustomerResponse {
     /// Customer id. Deprecated
     #[schema(deprecated)]
     pub id: i64,
+    /// Deprecated. The notes connected to the customer.
+    #[schema(deprecated)]
+    pub notes: Vec<NoteResponse>,
     /// Deprecated, please use languagePreferenceISO6393. Which language the customer wants information in. Default is 'NO'.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(deprecated)]
@@ -659,6 +663,7 @@ impl CustomerResponse {
             telephone_number_verified_at: c.telephone_number_verified_at.as_ref().map(format_instant),
             telephone_number_no_country_code: c.mobile.as_ref().map(|m| m.national_number().to_string()),
             id: c.customer_number.value(),
+            notes: c.notes.iter().map(|n| NoteResponse::of(n, c.customer_number)).collect(),
             language_preference: c.language.legacy().map(str::to_string),
         }
     }

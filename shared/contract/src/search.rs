@@ -22,25 +22,25 @@ pub const POSTAL_ADDRESS: TextRule = TextRule::line(1, ADDRESS_LINE.max_chars);
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct CustomerSearchParams {
-    /// First and middle name; matches the whole first name or its leading words, ignoring case.
+    /// First and middle name; matches the whole first name or its leading words, ignoring case. Can start a search.
     pub first_name: Option<String>,
     /// Surname, ignoring case. Can start a search.
     pub surname: Option<String>,
     /// Email, ignoring case. Can start a search.
     pub email: Option<String>,
-    /// Ignored unless telephoneNumberNoCountryCode is also set.
+    /// Ignored unless telephoneNumberNoCountryCode is also set; alone it is refused (400), as it would match every number of a country.
     pub country_code: Option<String>,
     /// Ignored if countryCode and telephoneNumberNoCountryCode are set. Can start a search.
     pub telephone_number: Option<String>,
-    /// Telephone number with no country code prefix. Ignored unless countryCode is also set. With countryCode, can start a search.
+    /// Telephone number with no country code prefix. With countryCode, the whole number; without it, a number with these digits in any country. Can start a search.
     pub telephone_number_no_country_code: Option<String>,
-    /// Landline telephone number.
+    /// Landline telephone number. Can start a search.
     pub landline_number: Option<String>,
-    /// Date of birth, ISO 8601 date.
+    /// Date of birth, ISO 8601 date. Can start a search.
     pub date_of_birth: Option<String>,
-    /// Part of an address line of one of the customer's postal addresses, ignoring case.
+    /// Part of an address line of one of the customer's postal addresses, ignoring case. Only narrows a search: alone it is refused (400).
     pub postal_address: Option<String>,
-    /// Post code of one of the customer's postal addresses.
+    /// Post code of one of the customer's postal addresses, ignoring case and white space. Can start a search.
     pub post_code: Option<String>,
     /// Vipps unique user identifier. Can start a search.
     pub vipps_id: Option<String>,

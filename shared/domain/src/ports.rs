@@ -27,6 +27,9 @@ pub enum StoreError {
     /// Another create already recorded this idempotency key.
     #[error("the idempotency key is already recorded")]
     IdempotencyKeyRecorded,
+    /// The write would hold more items than the store writes in one atomic step.
+    #[error("{items} items in one atomic write, more than {max}")]
+    TooLarge { items: usize, max: usize },
     /// A requirement of the write did not hold: a chosen preference is not active, or (when
     /// `exists` is false) not in the catalogue at all.
     #[error("a requirement of the write does not hold")]
@@ -189,7 +192,9 @@ pub trait ProfileWrites: Send + Sync {
 
     /// Replaces each change's `previous` with its `next` if every stored version is still the
     /// `previous` one and every requirement holds, moving guards and search entries along; all
-    /// changes or none.
+    /// changes or none. A unique value one change gives up and another takes (a merge moving
+    /// customer accounts) passes from one to the other. Too much for one atomic step is
+    /// `TooLarge`, and nothing is written.
     async fn write(
         &self,
         changes: &[Change<'_>],

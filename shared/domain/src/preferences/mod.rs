@@ -4,7 +4,7 @@ pub mod catalogue;
 pub mod choices;
 
 pub use catalogue::{Catalogue, Preference, PreferenceDetails};
-pub use choices::{ChosenPreference, CustomerPreferences, PreferenceChoice};
+pub use choices::{ChosenPreference, CustomerPreferences, MAX_CHOSEN, PreferenceChoice};
 
 #[cfg(test)]
 mod tests {

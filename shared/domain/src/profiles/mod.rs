@@ -32,8 +32,6 @@ pub const SEARCH_READ_LIMIT: usize = 5_000;
 const SEARCH_BATCH: usize = 100;
 /// Most profiles one bulk lookup names.
 pub const BULK_MAX: usize = 1000;
-/// A merge chain longer than this is a fault, not data.
-const MAX_MERGE_HOPS: usize = 8;
 
 /// Profiles to look up at once: by number, or else by reference; answered in this order.
 #[derive(Debug, Clone)]
@@ -97,18 +95,8 @@ impl ProfileService {
 
     /// A profile; a merged (passive) number answers with the profile it was merged into.
     pub async fn get(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        let mut customer = self.profiles.live(org, number).await?;
-        for _ in 0..MAX_MERGE_HOPS {
-            match (customer.status, customer.merged_into) {
-                (Status::Passive, Some(survivor)) => {
-                    customer = self.profiles.live(org, survivor).await?;
-                }
-                _ => return Ok(customer),
-            }
-        }
-        Err(DomainError::Internal(format!(
-            "the merge chain from {number} is too long"
-        )))
+        let customer = self.profiles.live(org, number).await?;
+        self.profiles.following_merges(org, customer).await
     }
 
     /// A full update. Without an expected version the last write wins; with one, a changed
@@ -245,10 +233,11 @@ impl ProfileService {
         Ok(order.iter().filter_map(|k| by_key.remove(k)).collect())
     }
 
-    /// The live profile holding a customerRef.
+    /// The live profile holding a customerRef; a merged one answers with its survivor, as
+    /// [`ProfileService::get`] does.
     pub async fn by_ref(&self, org: OrganisationId, reference: &CustomerRef) -> Result<Customer, DomainError> {
         match self.profiles.reads.profile_by_ref(org, reference).await? {
-            Some(c) if !c.is_expired(self.profiles.now()) => Ok(c),
+            Some(c) if !c.is_expired(self.profiles.now()) => self.profiles.following_merges(org, c).await,
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }
