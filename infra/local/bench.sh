@@ -6,12 +6,16 @@
 # .local/bench/performance.png; with --record also to docs/performance.json and
 # docs/performance.png.
 #
-#   infra/local/bench.sh [--samples N] [--scale N] [--cold-runs N] [--record]
+#   infra/local/bench.sh [--quick] [--samples N] [--scale N] [--cold-runs N] [--record]
 #
+#   --quick         a short run: --samples 200 --scale 10000 --cold-runs 5
 #   --samples N     requests per operation (default 1000; searches and bulk take fewer)
-#   --scale N       profiles of the large search table (default 100000)
+#   --scale N       profiles of the large search table (default 100000; 0 skips the scale phase)
 #   --cold-runs N   cold starts per binary (default 10)
 #   --record        also write docs/performance.json and docs/performance.png
+#
+# Ports: BENCH_DYNAMODB_PORT (default 8021) and BENCH_MOTO_PORT (default 5021); the services
+# on any other port are left alone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -21,6 +25,7 @@ COLD_RUNS=10
 RECORD=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --quick) SAMPLES=200; SCALE=10000; COLD_RUNS=5; shift ;;
     --samples) SAMPLES="${2:?--samples needs a number}"; shift 2 ;;
     --scale) SCALE="${2:?--scale needs a number}"; shift 2 ;;
     --cold-runs) COLD_RUNS="${2:?--cold-runs needs a number}"; shift 2 ;;
