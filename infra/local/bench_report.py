@@ -259,7 +259,7 @@ def plot(f, path):
     ax.set_title("Latency per operation, next to its raw DynamoDB calls")
     for i, o in enumerate(ops):
         ax.text(o["handler"]["p50_ms"] * 1.05, i + 0.2, f"{o['ratio_p50']:.2f}×", va="center", fontsize=8)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
 
     bins = f["binaries"]
     bnames = [b["name"] for b in bins]
