@@ -5,185 +5,13 @@
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
 use customers_contract::events::CustomerChangedEvent;
-use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher, SetAsides};
-use customers_domain::values::OrganisationId;
-use customers_sns::{FailureQueue, SnsPublisher};
-use customers_tests::app::{TestApp, email};
-use customers_tests::poller::{StreamPoller, streams_client};
+use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
+use customers_sns::SnsPublisher;
+use customers_tests::app::email;
+use customers_tests::pipeline::{Stuck, by_profile, deliver, drain, drain_raw, harness, kind, subscribed_queue};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
-
-fn moto() -> String {
-    std::env::var("SNS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5011".to_string())
-}
-
-async fn sqs() -> aws_sdk_sqs::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(moto())
-        .region(aws_config::Region::new("eu-north-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "local", "local", None, None, "local",
-        ))
-        .load()
-        .await;
-    aws_sdk_sqs::Client::new(&config)
-}
-
-/// A queue subscribed (raw delivery) to an organisation's topic, as a subscriber would set it up.
-async fn subscribed_queue(
-    publisher: &SnsPublisher,
-    sns: &aws_sdk_sns::Client,
-    sqs: &aws_sdk_sqs::Client,
-    org: i64,
-) -> String {
-    let topic = publisher
-        .topic_arn(OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let name = format!("subscriber-{}", uuid::Uuid::new_v4().simple());
-    let url = sqs
-        .create_queue()
-        .queue_name(&name)
-        .send()
-        .await
-        .ok()
-        .and_then(|q| q.queue_url)
-        .unwrap_or_default();
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .ok()
-        .and_then(|a| a.attributes)
-        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn).cloned())
-        .unwrap_or_default();
-    sns.subscribe()
-        .topic_arn(topic)
-        .protocol("sqs")
-        .endpoint(arn)
-        .attributes("RawMessageDelivery", "true")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("subscribe: {e}"));
-    url
-}
-
-/// Everything the queue holds now, in arrival order.
-async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChangedEvent> {
-    drain_raw(sqs, url)
-        .await
-        .into_iter()
-        .map(|raw| serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{e}: {raw}")))
-        .collect()
-}
-
-/// The messages the queue holds now, as the JSON a subscriber reads, in arrival order.
-async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::Value> {
-    let mut events = Vec::new();
-    let mut empty = 0;
-    while empty < 2 {
-        let out = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("receive: {e}"));
-        let messages = out.messages.unwrap_or_default();
-        if messages.is_empty() {
-            empty += 1;
-        }
-        for m in messages {
-            let body = m.body.unwrap_or_default();
-            events.push(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")));
-            if let Some(receipt) = m.receipt_handle {
-                let _ = sqs.delete_message().queue_url(url).receipt_handle(receipt).send().await;
-            }
-        }
-    }
-    events
-}
-
-/// Polls the stream through the function until a poll hands over nothing new.
-async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher, failures: &dyn SetAsides) -> usize {
-    let mut total = 0;
-    for _ in 0..50 {
-        let n = poller
-            .poll_once(|event| async move {
-                let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
-                let response = change_events::handle(event, publisher, failures).await;
-                Ok(response
-                    .batch_item_failures
-                    .first()
-                    .and_then(|f| f.item_identifier.clone()))
-            })
-            .await
-            .unwrap_or_else(|e| panic!("poll: {e}"));
-        if n == 0 {
-            break;
-        }
-        total += n;
-    }
-    total
-}
-
-struct Harness {
-    app: TestApp,
-    table: String,
-    poller: StreamPoller,
-    publisher: SnsPublisher,
-    failures: FailureQueue,
-    failure_queue: String,
-    sns: aws_sdk_sns::Client,
-    sqs: aws_sdk_sqs::Client,
-}
-
-async fn harness() -> Harness {
-    let (app, table) = TestApp::with_fresh_table().await;
-    let streams = streams_client(&customers_tests::dynamodb_endpoint()).await;
-    let poller = StreamPoller::new(streams, &app.client, &table)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let sns = customers_sns::sns_client(Some(&moto())).await;
-    let stage = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let sqs = sqs().await;
-    let failure_queue = sqs
-        .create_queue()
-        .queue_name(format!("failed-{stage}"))
-        .send()
-        .await
-        .ok()
-        .and_then(|q| q.queue_url)
-        .unwrap_or_else(|| panic!("no failure queue"));
-    Harness {
-        publisher: SnsPublisher::new(sns.clone(), stage),
-        failures: FailureQueue::new(sqs.clone(), failure_queue.clone()),
-        failure_queue,
-        sns,
-        sqs,
-        app,
-        table,
-        poller,
-    }
-}
-
-fn kind(e: &CustomerChangedEvent) -> ChangeType {
-    e.change_type()
-        .unwrap_or_else(|| panic!("an event of an unknown type: {e:?}"))
-}
-
-fn by_profile(events: &[CustomerChangedEvent]) -> BTreeMap<i64, Vec<(u64, ChangeType)>> {
-    let mut map: BTreeMap<i64, Vec<(u64, ChangeType)>> = BTreeMap::new();
-    for e in events {
-        map.entry(e.customer_number).or_default().push((e.version, kind(e)));
-    }
-    map
-}
 
 fn in_days(d: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(d)).to_rfc3339()
@@ -418,22 +246,6 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
 }
 
-/// A publisher that never gets one profile's events through.
-struct Stuck<'a> {
-    inner: &'a SnsPublisher,
-    customer: i64,
-}
-
-#[async_trait]
-impl EventPublisher for Stuck<'_> {
-    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
-        if event.customer_number.value() == self.customer {
-            return Err("this topic refuses the event".into());
-        }
-        self.inner.publish(event).await
-    }
-}
-
 #[tokio::test]
 async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive() {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -452,7 +264,9 @@ async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let after = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let after = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
     deliver(&mut h.poller, &h.publisher, &h.failures).await;
     let set_aside = drain_raw(&h.sqs, &h.failure_queue).await;
     assert_eq!(set_aside.len(), 1, "{set_aside:?}");
@@ -473,8 +287,12 @@ async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_strea
     let mut h = harness().await;
     let app = &h.app;
     let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
-    let stuck = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
-    let next = app.create(app.new_profile(None)).await["customerNumber"].as_i64().unwrap_or(0);
+    let stuck = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let next = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
     let publisher = Stuck {
         inner: &h.publisher,
         customer: stuck,

@@ -7,6 +7,7 @@ use customers_contract::routes::{Function, function_for};
 use customers_domain::clock::ShiftedClock;
 use customers_dynamodb::DynamoStore;
 use customers_http::{AuthConfig, Settings};
+use customers_telemetry::metrics::CapturedMetrics;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -58,10 +59,16 @@ impl Gateway {
     }
 }
 
-/// The gateway over the real DynamoDB adapter with this clock.
+/// The gateway over the real DynamoDB adapter with this clock; metric lines go to standard
+/// output, as under Lambda.
 pub fn gateway(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig, clock: Arc<ShiftedClock>) -> Gateway {
-    let store = Arc::new(DynamoStore::new(client, table));
     let settings = Settings::new(auth, clock, 10).unwrap_or_else(|e| panic!("{e}"));
+    gateway_with(client, table, settings)
+}
+
+/// The gateway over the real DynamoDB adapter with these settings.
+pub fn gateway_with(client: aws_sdk_dynamodb::Client, table: &str, settings: Settings) -> Gateway {
+    let store = Arc::new(DynamoStore::new(client, table));
     Gateway::new(routers(store, settings).unwrap_or_else(|e| panic!("{e}")))
 }
 
@@ -72,6 +79,8 @@ pub struct TestApp {
     pub router: Gateway,
     /// The functions' clock: moving it moves "now" for every rule that depends on time.
     pub clock: Arc<ShiftedClock>,
+    /// The metric lines the functions wrote, one per request.
+    pub metrics: Arc<CapturedMetrics>,
     /// An organisation no other test uses.
     pub org: i64,
     pub client: aws_sdk_dynamodb::Client,
@@ -218,6 +227,17 @@ impl TestApp {
         (Self::profiles_with_client(client, &table).await, table)
     }
 
+    /// Deletes a table of the test's own (one holding large items, so that it does not slow
+    /// every other test's scans of the shared table).
+    pub async fn drop_table(&self, table: &str) {
+        self.client
+            .delete_table()
+            .table_name(table)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("deleting {table}: {e}"));
+    }
+
     /// The functions against a table whose TTL is off.
     pub async fn without_ttl() -> Self {
         let client = dynamodb_client().await;
@@ -262,8 +282,13 @@ impl TestApp {
             audience: crate::issuer::AUDIENCE.to_string(),
         };
         let clock = Arc::new(ShiftedClock::new());
+        let metrics = Arc::new(CapturedMetrics::default());
+        let settings = Settings::new(auth, clock.clone(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_metrics(metrics.clone());
         Self {
-            router: gateway(client.clone(), table, auth, clock.clone()),
+            router: gateway_with(client.clone(), table, settings),
+            metrics,
             clock,
             org: unique_org(),
             client,
@@ -281,6 +306,19 @@ impl TestApp {
 
     /// A request with the caller's token and client name; `extra` headers override.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>, extra: &[(&str, &str)]) -> TestResponse {
+        let router = self.router.function_for(path);
+        self.call_on(&router, method, path, body, extra).await
+    }
+
+    /// [`TestApp::call`] on one router of the test's own making.
+    pub async fn call_on(
+        &self,
+        router: &axum::Router,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
         let token = self.token();
         let mut headers: Vec<(&str, String)> = vec![
             ("authorization", format!("Bearer {token}")),
@@ -296,7 +334,20 @@ impl TestApp {
             }
         }
         let raw = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        self.raw(method, path, raw, &headers).await
+        self.raw_on(router, method, path, raw, &headers).await
+    }
+
+    /// Settings as the test's routers have them (same issuer and clock), for a router of the
+    /// test's own making.
+    pub fn settings(&self) -> Settings {
+        let auth = AuthConfig {
+            jwks_url: self.jwks_url.clone(),
+            issuer: crate::issuer::ISSUER.to_string(),
+            audience: crate::issuer::AUDIENCE.to_string(),
+        };
+        Settings::new(auth, self.clock.clone(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_metrics(self.metrics.clone())
     }
 
     pub async fn raw(&self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, String)]) -> TestResponse {

@@ -5,6 +5,7 @@ pub mod app;
 pub mod checks;
 pub mod issuer;
 pub mod openapi;
+pub mod pipeline;
 pub mod poller;
 pub mod storage;
 pub mod template;

@@ -14,7 +14,7 @@ use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, ProfileType, Status};
 use crate::error::{Action, Contended, DomainError, Missing, Refusal, UniqueValue, ensure_caller};
 use crate::ports::{
-    Change, CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileReads, ProfileWrites, StoreError,
+    Change, CustomerNumbers, Growth, IdempotencyRecords, PasswordHashes, Port, ProfileReads, ProfileWrites, StoreError,
 };
 use crate::problems::{FieldError, Problem};
 use crate::profiles::{Created, Creator, Keyed};
@@ -64,7 +64,7 @@ impl Lifecycle {
     ) -> Result<Customer, DomainError> {
         let customer = self
             .profiles
-            .edit(Edit::of(org, number), |current, now| {
+            .edit(Edit::of(org, number).recording(), |current, now| {
                 if current.profile_type == ProfileType::Temporary {
                     return Err(DomainError::refused(Refusal::Temporary {
                         number,
@@ -88,7 +88,7 @@ impl Lifecycle {
     ) -> Result<Customer, DomainError> {
         let result = self
             .profiles
-            .edit(Edit::of(org, number), |current, now| {
+            .edit(Edit::of(org, number).recording(), |current, now| {
                 if current.status != Status::Deleted {
                     return Err(DomainError::refused(Refusal::Status {
                         number,
@@ -154,11 +154,13 @@ impl Lifecycle {
                     previous: &survivor,
                     next: &next_survivor,
                     password: None,
+                    growth: Growth::Record,
                 },
                 Change {
                     previous: &merged,
                     next: &next_merged,
                     password: None,
+                    growth: Growth::Record,
                 },
             ];
             match self.profiles.writes.write(&changes, &[], now).await {

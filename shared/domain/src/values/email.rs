@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn email_is_validated_and_keyed_case_insensitively() {
-        assert!(EmailAddress::parse("email", " Ola@Nordmann.org ").is_err(), "taken as sent");
+        assert!(
+            EmailAddress::parse("email", " Ola@Nordmann.org ").is_err(),
+            "taken as sent"
+        );
         let e = EmailAddress::parse("email", "Ola@Nordmann.org").map_err(|e| e.message);
         assert_eq!(e.as_ref().map(|e| e.key()), Ok("ola@nordmann.org".to_string()));
         assert_eq!(e.map(|e| e.0), Ok("Ola@Nordmann.org".to_string()));

@@ -247,7 +247,10 @@ mod tests {
 
     #[test]
     fn customer_ref_is_taken_as_sent_and_bounded() {
-        assert_eq!(CustomerRef::parse("customerRef", "a bc").map(|r| r.0), Ok("a bc".into()));
+        assert_eq!(
+            CustomerRef::parse("customerRef", "a bc").map(|r| r.0),
+            Ok("a bc".into())
+        );
         assert_eq!(
             CustomerRef::parse("customerRef", "  abc ").map_err(|e| e.problem),
             Err(Problem::Format)

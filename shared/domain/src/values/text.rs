@@ -68,7 +68,11 @@ impl TextRule {
     pub fn parse(&self, field: &str, raw: &str) -> Result<String, FieldError> {
         let chars = raw.chars().count();
         if self.min_chars > 0 && raw.trim().is_empty() {
-            return Err(FieldError::new(field, Problem::Required, format!("{field} must not be blank")));
+            return Err(FieldError::new(
+                field,
+                Problem::Required,
+                format!("{field} must not be blank"),
+            ));
         }
         if chars < self.min_chars {
             return Err(FieldError::new(
@@ -217,7 +221,10 @@ mod tests {
         let rule = TextRule::line(1, 5);
         assert_eq!(rule.parse("f", "a b c"), Ok("a b c".to_string()));
         assert_eq!(rule.parse("f", " abc").map_err(|e| e.problem), Err(Problem::Format));
-        assert_eq!(rule.parse("f", "abc\u{3000}").map_err(|e| e.problem), Err(Problem::Format));
+        assert_eq!(
+            rule.parse("f", "abc\u{3000}").map_err(|e| e.problem),
+            Err(Problem::Format)
+        );
         assert_eq!(rule.parse("f", "   ").map_err(|e| e.problem), Err(Problem::Required));
         assert_eq!(rule.parse("f", "abcdef").map_err(|e| e.problem), Err(Problem::Length));
         assert!(rule.parse("f", "ééééé").is_ok(), "five characters of two bytes");

@@ -15,13 +15,16 @@ use customers_domain::preferences::ChosenPreference;
 use customers_domain::preferences::choices::VALUE;
 use customers_domain::testing::{new_customer, organisation};
 use customers_domain::values::{
-    AccountId, Actor, Channel, Country, CustomerNumber, CustomerRef, DateOfBirth, EmailAddress, ItemId,
-    LandlineNumber, Language, MobileNumber, PersonName, VippsId, parse_instant,
+    AccountId, Actor, Channel, Country, CustomerNumber, CustomerRef, DateOfBirth, EmailAddress, ItemId, LandlineNumber,
+    Language, MobileNumber, PersonName, VippsId, parse_instant,
 };
 use proptest::prelude::*;
 
 fn base() -> Customer {
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap_or_default();
     let number = CustomerNumber::parse("n", 1_000_000_001).unwrap_or_else(|e| panic!("{e:?}"));
     new_customer(organisation(7), Some("ola@nordmann.org")).into_customer(number, now)
 }
