@@ -4,11 +4,11 @@
 use axum::http::StatusCode;
 use customers_tests::app::TestApp;
 use customers_tests::template::{self, Route};
-use serde_json::json;
+use serde_json::{Value, json};
 
-fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod event_schema;
+
+use event_schema::root;
 
 /// The `[workspace.metadata.lambda.watch.router]` table of the workspace manifest: path → function.
 fn watch_router() -> Vec<(String, String)> {
@@ -28,6 +28,15 @@ fn watch_router() -> Vec<(String, String)> {
             ))
         })
         .collect()
+}
+
+#[test]
+fn every_request_member_and_parameter_is_described_by_its_parser_rule() {
+    let (_, problems) = customers_tests::openapi::tightened();
+    assert!(
+        problems.is_empty(),
+        "undescribed in shared/contract/src/schema: {problems:#?}"
+    );
 }
 
 #[test]
@@ -492,4 +501,87 @@ fn the_stream_feeds_change_events_with_partial_batch_failures_and_a_failure_queu
         t["Resources"][&function]["Properties"]["Environment"]["Variables"]["FAILURE_QUEUE_URL"],
         json!({ "Ref": "ChangeEventsFailureQueue" })
     );
+}
+
+/// `docs/asyncapi.yaml` describes the events as published: its payload is the schema file the
+/// events are checked against, its headers are that schema's members, its channel is the
+/// publisher's topic name, and its examples (one per event type) match the schema.
+#[test]
+fn the_asyncapi_document_describes_the_published_events() {
+    use customers_domain::events::ChangeType;
+    let text = std::fs::read_to_string(root().join("docs/asyncapi.yaml")).unwrap_or_default();
+    let doc: Value = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("docs/asyncapi.yaml: {e}"));
+    assert_eq!(doc["asyncapi"], "3.0.0");
+    let schema = event_schema::schema();
+    assert!(jsonschema::meta::is_valid(&schema), "the schema is valid JSON Schema");
+    let file = "./events/customer-changed.schema.json";
+    assert_eq!(
+        format!("docs/{}", file.trim_start_matches("./")),
+        event_schema::SCHEMA_PATH
+    );
+    let message = &doc["components"]["messages"]["CustomerChanged"];
+    assert_eq!(message["payload"]["$ref"], file, "the payload is the schema file");
+    assert_eq!(message["contentType"], "application/json");
+    let headers = &message["headers"];
+    assert_eq!(headers["required"], json!(["eventType", "profileType"]));
+    for name in ["eventType", "profileType"] {
+        let reference = format!("{file}#/properties/{name}");
+        assert_eq!(headers["properties"][name]["$ref"], reference.as_str());
+        assert!(schema["properties"][name].is_object(), "{reference} exists");
+    }
+    // The channel is the topic the publisher publishes to.
+    let channel = &doc["channels"]["customerChanged"];
+    let org = customers_domain::values::OrganisationId::parse("o", 1).unwrap_or_else(|e| panic!("{e:?}"));
+    let address = channel["address"].as_str().unwrap_or("");
+    assert_eq!(
+        address
+            .replace("{stage}", "production")
+            .replace("{organisationId}", "1"),
+        customers_sns::topic_name("production", org)
+    );
+    assert_eq!(channel["bindings"]["sns"]["name"], address);
+    // The schema's members are exactly what the service serialises, all required.
+    let event = customers_contract::events::CustomerChangedEvent {
+        event_id: "e".into(),
+        event_type: "CREATE".into(),
+        organisation_id: 1,
+        customer_number: 1,
+        related_customer_numbers: vec![],
+        profile_type: "S".into(),
+        changed_at: "2026-11-23T12:00:00.000Z".into(),
+        version: 1,
+    };
+    let serialised = serde_json::to_value(&event).unwrap_or_default();
+    let members = |v: &Value| {
+        let mut keys: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    assert_eq!(members(&schema["properties"]), members(&serialised));
+    let mut required: Vec<String> = serde_json::from_value(schema["required"].clone()).unwrap_or_default();
+    required.sort();
+    assert_eq!(required, members(&serialised));
+    let types: Vec<&str> = ChangeType::ALL.iter().map(|t| t.as_str()).collect();
+    assert_eq!(schema["properties"]["eventType"]["enum"], json!(types));
+    // One example per event type, each a valid event whose headers repeat its members.
+    let validator = event_schema::validator();
+    let examples = message["examples"].as_array().cloned().unwrap_or_default();
+    let mut example_types: Vec<&str> = Vec::new();
+    for example in &examples {
+        let payload = &example["payload"];
+        event_schema::assert_valid(&validator, payload, &format!("example {}", example["name"]));
+        for name in ["eventType", "profileType"] {
+            assert_eq!(example["headers"][name], payload[name], "example {}", example["name"]);
+        }
+        example_types.push(payload["eventType"].as_str().unwrap_or(""));
+    }
+    assert_eq!(example_types, types);
+    // The schema refuses what is not an event: it does not accept just anything.
+    let mut broken = serialised.clone();
+    broken["changedAt"] = json!("yesterday");
+    broken["surname"] = json!("Nordmann");
+    let found = event_schema::violations(&validator, &broken);
+    assert!(found.iter().any(|v| v.contains("'/changedAt'")), "{found:?}");
+    assert!(found.iter().any(|v| v.contains("surname")), "{found:?}");
+    assert!(event_schema::violations(&validator, &serialised).is_empty());
 }

@@ -8,11 +8,40 @@ use customers_contract::events::CustomerChangedEvent;
 use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
 use customers_sns::SnsPublisher;
 use customers_tests::app::email;
-use customers_tests::pipeline::{Stuck, by_profile, deliver, drain, drain_raw, harness, kind, subscribed_queue};
+use customers_tests::pipeline::{Stuck, by_profile, deliver, harness, kind, receive_all, subscribed_queue};
 use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
 
+mod event_schema;
+
+/// The events the queue holds now, checked against the published schema.
+async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChangedEvent> {
+    drain_raw(sqs, url)
+        .await
+        .into_iter()
+        .map(|raw| serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{e}: {raw}")))
+        .collect()
+}
+
+/// The events the queue holds now, as the JSON a subscriber reads, in arrival order. Each is
+/// checked against the published schema, and its message attributes against its members.
+async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::Value> {
+    let validator = event_schema::validator();
+    let mut events = Vec::new();
+    for (body, attributes) in receive_all(sqs, url).await {
+        event_schema::assert_valid(&validator, &body, "a published event");
+        for name in ["eventType", "profileType"] {
+            assert_eq!(
+                attributes.get(name).map(String::as_str),
+                body[name].as_str(),
+                "the message attribute {name} repeats the payload's: {body}"
+            );
+        }
+        events.push(body);
+    }
+    events
+}
 fn in_days(d: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(d)).to_rfc3339()
 }
@@ -268,7 +297,11 @@ async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive
         .as_i64()
         .unwrap_or(0);
     deliver(&mut h.poller, &h.publisher, &h.failures).await;
-    let set_aside = drain_raw(&h.sqs, &h.failure_queue).await;
+    let set_aside: Vec<serde_json::Value> = receive_all(&h.sqs, &h.failure_queue)
+        .await
+        .into_iter()
+        .map(|(body, _)| body)
+        .collect();
     assert_eq!(set_aside.len(), 1, "{set_aside:?}");
     assert_eq!(set_aside[0]["key"], format!("{damaged_key}/PROFILE"));
     assert_eq!(set_aside[0]["source"], "change-events");
@@ -306,4 +339,82 @@ async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_strea
     let profiles = by_profile(&events);
     assert_eq!(profiles.get(&stuck), None);
     assert_eq!(profiles.get(&next), Some(&vec![(1, ChangeType::Create)]));
+}
+
+/// Every type of change a profile can go through, driven over HTTP, arrives as an event that
+/// matches the published schema (`drain` checks each, and each message's attributes). EXPIRE
+/// takes DynamoDB Local's TTL job: `a_ttl_deletion_on_dynamodb_local_arrives_as_expire` drains
+/// its events through the same check.
+#[tokio::test]
+async fn every_change_type_matches_the_published_schema() {
+    let mut h = harness().await;
+    let app = &h.app;
+    let queue = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
+    let ok = |r: &customers_tests::app::TestResponse| assert!(r.status.is_success(), "{}", r.text);
+    let number = |r: &customers_tests::app::TestResponse| r.body["customerNumber"].as_i64().unwrap_or(0);
+    let stamp = json!({"changedBy": "s", "changedByChannel": "c"});
+
+    let a = app.create(app.new_profile(Some(&email("schema")))).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let put = json!({"firstName": "Kari", "surname": "Nordmann", "changedBy": "x", "changedByChannel": "y"});
+    ok(&app.put(&format!("/profiles/{a}"), put).await);
+    ok(&app
+        .post(&format!("/profiles/{a}/postal-addresses"), json!({"town": "Oslo"}))
+        .await);
+    let mut deactivation = stamp.clone();
+    deactivation["expirationDate"] = json!(in_days(2));
+    ok(&app.post(&format!("/profiles/{a}/deactivate"), deactivation).await);
+    ok(&app.post(&format!("/profiles/{a}/restore"), stamp.clone()).await);
+    let temporary = json!({"createdBy": "w", "createdByChannel": "w", "expirationDate": in_days(1)});
+    let t = number(&app.post("/profiles/temporary", temporary.clone()).await);
+    let convert = json!({"firstName": "Per", "surname": "Hansen", "changedBy": "w", "changedByChannel": "w"});
+    ok(&app.post(&format!("/profiles/temporary/{t}/convert"), convert).await);
+    // m takes x in, then is itself connected into a: x is re-pointed to a.
+    let m = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let x = number(&app.post("/profiles/temporary", temporary.clone()).await);
+    let connect = |n: i64| json!({"customerNumberToConnect": n, "changedByChannel": "web"});
+    ok(&app.post(&format!("/profiles/{m}/connect"), connect(x)).await);
+    ok(&app.post(&format!("/profiles/{a}/connect"), connect(m)).await);
+    ok(&app.post(&format!("/profiles/{a}/connect"), connect(t)).await);
+    let gone = number(&app.post("/profiles/temporary", temporary).await);
+    ok(&app
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/profiles/temporary/{gone}"),
+            None,
+            &[],
+        )
+        .await);
+
+    deliver(&mut h.poller, &h.publisher, &h.failures).await;
+    let events = drain(&h.sqs, &queue).await;
+    use ChangeType::*;
+    let seen: std::collections::BTreeSet<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    let expected: std::collections::BTreeSet<&str> = ChangeType::ALL
+        .iter()
+        .filter(|t| **t != Expire)
+        .map(|t| t.as_str())
+        .collect();
+    assert_eq!(seen, expected, "every type but EXPIRE: {events:#?}");
+    let profiles = by_profile(&events);
+    assert_eq!(
+        profiles.get(&a).map(|e| e.iter().map(|(_, t)| *t).collect::<Vec<_>>()),
+        Some(vec![Create, Update, Update, Deactivate, Restore, Connect, Connect]),
+        "{events:#?}"
+    );
+    assert_eq!(profiles.get(&gone), Some(&vec![(1, Create), (2, Delete)]));
+    let repointed = events
+        .iter()
+        .filter(|e| e.customer_number == x && kind(e) == Connect)
+        .map(|e| e.related_customer_numbers.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(repointed, vec![vec![m], vec![a]], "x merged into m, then pointed to a");
+    let last_of_a = events.iter().rfind(|e| e.customer_number == a);
+    assert_eq!(
+        last_of_a.map(|e| e.related_customer_numbers.clone()),
+        Some(vec![m, x, t])
+    );
 }

@@ -2,7 +2,8 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use axum::http::{Method, StatusCode};
-use customers_tests::app::{NO_TTL_TABLE, TEST_TABLE, TestApp, email};
+use customers_domain::clock::Clock;
+use customers_tests::app::{NO_TTL_TABLE, TEST_TABLE, TestApp, TestResponse, email};
 use customers_tests::checks::{Snapshot, assert_error, assert_reads_back, assert_refused, list_of, numbers};
 use customers_tests::storage::kind_of;
 use serde_json::{Value, json};
@@ -32,6 +33,21 @@ async fn wait_until_past(iso: &str) {
     let now = chrono::Utc::now().timestamp_millis();
     if at >= now {
         tokio::time::sleep(Duration::from_millis((at - now + 200) as u64)).await;
+    }
+}
+
+/// Moves the functions' clock a second past the latest `expirationDate` of these answers.
+fn pass_expirations(app: &TestApp, answers: &[&Value]) {
+    let latest = answers
+        .iter()
+        .filter_map(|a| a["expirationDate"].as_str())
+        .filter_map(|iso| chrono::DateTime::parse_from_rfc3339(iso).ok())
+        .map(|t| t.timestamp_millis())
+        .max()
+        .unwrap_or_else(|| panic!("no expirationDate in {answers:?}"));
+    let now = app.clock.now().timestamp_millis();
+    if latest >= now {
+        app.clock.advance(chrono::Duration::milliseconds(latest - now + 1000));
     }
 }
 
@@ -242,22 +258,23 @@ async fn an_expired_profile_is_gone_at_once_before_any_ttl_deletion() {
     let reference = format!("exp-{}", uuid::Uuid::new_v4().simple());
     let mut body = app.new_profile(Some(&address));
     body["customerRef"] = json!(reference);
-    body["expirationDate"] = json!(in_seconds(2));
+    body["expirationDate"] = json!(in_seconds(120));
     let permanent = app.create(body).await;
-    let temp = app.post("/profiles/temporary", temporary(Some(&address), 2)).await;
+    let temp = app.post("/profiles/temporary", temporary(Some(&address), 120)).await;
     assert_eq!(temp.status, StatusCode::CREATED, "{}", temp.text);
     let temp = temp.body;
     let (p, t) = (number(&permanent), number(&temp));
     assert_reads_back(&app, &format!("/profiles/{p}"), &permanent).await;
     assert_reads_back(&app, &format!("/profiles/temporary/{t}"), &temp).await;
-    wait_until_past(permanent["expirationDate"].as_str().unwrap_or("")).await;
-    wait_until_past(temp["expirationDate"].as_str().unwrap_or("")).await;
+    // The functions' clock moves past both expirations: no waiting on the machine's speed.
+    pass_expirations(&app, &[&permanent, &temp]);
 
     assert_eq!(
         kinds(&app.raw_items(NO_TTL_TABLE, p).await),
         [
             "PROFILE",
             "SEARCH#EMAIL",
+            "SEARCH#FIRSTNAME",
             "SEARCH#SURNAME",
             "UNIQUE#EMAIL",
             "UNIQUE#REF"
@@ -521,9 +538,9 @@ async fn a_deactivated_profiles_email_reused_by_a_new_profile_blocks_the_restore
 async fn a_deactivated_profile_expires_and_cannot_be_restored_after() {
     let app = TestApp::without_ttl().await;
     let n = number(&app.create(app.new_profile(Some(&email("gone")))).await);
-    let d = app.post(&format!("/profiles/{n}/deactivate"), deactivation(2)).await;
+    let d = app.post(&format!("/profiles/{n}/deactivate"), deactivation(120)).await;
     assert_eq!(d.status, StatusCode::OK, "{}", d.text);
-    wait_until_past(d.body["expirationDate"].as_str().unwrap_or("")).await;
+    pass_expirations(&app, &[&d.body]);
     assert_error(
         &app.post(&format!("/profiles/{n}/restore"), stamp()).await,
         StatusCode::NOT_FOUND,
@@ -579,6 +596,7 @@ async fn a_temporary_profile_converts_to_a_permanent_one_with_the_same_number() 
         [
             "PROFILE",
             "SEARCH#EMAIL",
+            "SEARCH#FIRSTNAME",
             "SEARCH#SURNAME",
             "UNIQUE#EMAIL",
             "UNIQUE#REF"
@@ -673,6 +691,7 @@ async fn a_convert_racing_an_update_ends_in_one_consistent_profile() {
             [
                 "PROFILE",
                 "SEARCH#EMAIL",
+                "SEARCH#FIRSTNAME",
                 "SEARCH#SURNAME",
                 "UNIQUE#EMAIL",
                 "UNIQUE#REF"
@@ -763,9 +782,9 @@ async fn connect_refuses_what_cannot_be_merged() {
     );
     let all = [&sa, &sb, &st];
     let r = app.post(&format!("/profiles/{a}/connect"), body(a)).await;
-    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &all, "itself").await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &all, "itself").await;
     let r = app.post(&format!("/profiles/{a}/connect"), body(999_999_999_999)).await;
-    assert_refused(&app, &r, StatusCode::BAD_REQUEST, 604, &all, "an unknown profile").await;
+    assert_refused(&app, &r, StatusCode::NOT_FOUND, 704, &all, "an unknown profile").await;
     let r = app
         .post(&format!("/profiles/{a}/connect"), json!({"changedByChannel": "web"}))
         .await;
@@ -802,4 +821,218 @@ async fn connect_refuses_what_cannot_be_merged() {
     let sc = Snapshot::take(&app, &profile(c)).await;
     let r = app.post(&format!("/profiles/{c}/connect"), body(temp)).await;
     assert_refused(&app, &r, StatusCode::CONFLICT, 660, &[&sb, &sc], "merged already").await;
+}
+
+/// The item of a profile as stored: its `mergedInto`, read straight from the table.
+async fn merged_into(app: &TestApp, n: i64) -> Option<i64> {
+    let stored = app.raw_items(TEST_TABLE, n).await;
+    let profile = stored
+        .iter()
+        .find(|i| matches!(i.get("sk"), Some(AttributeValue::S(s)) if s == "PROFILE"));
+    match profile.and_then(|p| p.get("mergedInto")) {
+        Some(AttributeValue::N(v)) => v.parse().ok(),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_merge_moves_what_hangs_off_to_the_survivor_and_keeps_every_chain_one_step_long() {
+    let app = TestApp::profiles().await;
+    let body = |n: i64| json!({"customerNumberToConnect": n, "changedByChannel": "crm"});
+    let created = |status: StatusCode, r: &TestResponse| assert_eq!(r.status, status, "{}", r.text);
+    let s = number(&app.create(app.new_profile(None)).await);
+    let m = number(&app.create(app.new_profile(None)).await);
+    let x = number(&app.create(app.new_profile(None)).await);
+    let account = |id: &str| json!({"accountId": format!("{id}-{s}")});
+    let r = app
+        .post(&format!("/profiles/{s}/customer-accounts"), account("acc-s"))
+        .await;
+    created(StatusCode::CREATED, &r);
+    let r = app
+        .post(
+            &format!("/profiles/{s}/postal-addresses"),
+            json!({"town": "Oslo", "postCode": "0150"}),
+        )
+        .await;
+    created(StatusCode::CREATED, &r);
+    let r = app
+        .post(&format!("/profiles/{m}/customer-accounts"), account("acc-m"))
+        .await;
+    created(StatusCode::CREATED, &r);
+    // The same address on both: the survivor keeps its own, not a second copy.
+    let r = app
+        .post(
+            &format!("/profiles/{m}/postal-addresses"),
+            json!({"town": "Oslo", "postCode": "0150"}),
+        )
+        .await;
+    created(StatusCode::CREATED, &r);
+    // x is merged into m first; merging m into s must then point x to s as well.
+    let r = app.post(&format!("/profiles/{m}/connect"), body(x)).await;
+    created(StatusCode::OK, &r);
+    assert_eq!(merged_into(&app, x).await, Some(m));
+    let r = app.post(&format!("/profiles/{s}/connect"), body(m)).await;
+    created(StatusCode::OK, &r);
+    assert_eq!(r.body["relatedCustomerNumbers"], json!([m, x]));
+    assert_eq!(
+        (merged_into(&app, m).await, merged_into(&app, x).await),
+        (Some(s), Some(s))
+    );
+
+    // A temporary profile with an address, an account, a preference and a note, connected into
+    // a merged profile: it is connected into that profile's survivor.
+    let t = number(&app.post("/profiles/temporary", temporary(None, 3600)).await.body);
+    let r = app
+        .post(
+            &format!("/profiles/{t}/postal-addresses"),
+            json!({"town": "Bergen", "postCode": "5003"}),
+        )
+        .await;
+    created(StatusCode::CREATED, &r);
+    let r = app
+        .post(&format!("/profiles/{t}/customer-accounts"), account("acc-t"))
+        .await;
+    created(StatusCode::CREATED, &r);
+    let code = format!("MERGE-{}", uuid::Uuid::new_v4().simple());
+    let preference = app.post("/preferences", json!({"preferenceCode": code})).await;
+    created(StatusCode::CREATED, &preference);
+    let pref = preference.body["id"].as_i64().unwrap_or(0);
+    let r = app
+        .post(
+            &format!("/profiles/{t}/preferences"),
+            json!({"preferenceId": pref, "preferenceValue": "1234"}),
+        )
+        .await;
+    created(StatusCode::CREATED, &r);
+    let r = app
+        .post(
+            &format!("/profiles/{t}/notes"),
+            json!({"text": "called about a refund", "createdBy": "crm"}),
+        )
+        .await;
+    created(StatusCode::CREATED, &r);
+    let r = app.post(&format!("/profiles/{x}/connect"), body(t)).await;
+    created(StatusCode::OK, &r);
+    assert_eq!(r.body["relatedCustomerNumbers"], json!([m, x, t]));
+    assert_eq!(merged_into(&app, t).await, Some(s));
+
+    let survivor = app.get(&format!("/profiles/{s}")).await;
+    let accounts: Vec<Value> = list_of(&survivor.body["customerAccounts"], 3, "every account")
+        .iter()
+        .map(|a| json!([a["customerAccountId"], a["isDefault"]]))
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            json!([format!("acc-s-{s}"), true]),
+            json!([format!("acc-m-{s}"), false]),
+            json!([format!("acc-t-{s}"), false])
+        ],
+        "moved, and the survivor's default stays"
+    );
+    let towns: Vec<&Value> = survivor.body["postalAddresses"]
+        .as_array()
+        .map(|a| a.iter().map(|x| &x["town"]).collect())
+        .unwrap_or_default();
+    assert_eq!(towns, [&json!("Oslo"), &json!("Bergen")]);
+    let chosen = list_of(&survivor.body["preferences"], 1, "the chosen preference");
+    assert_eq!(
+        (&chosen[0]["preferenceId"], &chosen[0]["preferenceValue"]),
+        (&json!(pref), &json!("1234"))
+    );
+    assert_eq!(
+        list_of(&survivor.body["notes"], 1, "the note")[0]["text"],
+        "called about a refund"
+    );
+    // Every account of a merged profile is reached through the survivor, as its number is.
+    for id in ["acc-m", "acc-t"] {
+        let owner = app.get(&format!("/profiles/customer-accounts/{id}-{s}")).await;
+        assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+        assert_eq!(owner.body, survivor.body, "{id}");
+    }
+    for merged in [m, x, t] {
+        assert_reads_back(&app, &format!("/profiles/{merged}"), &survivor.body).await;
+        // Its customerRef (its number, by default) too.
+        assert_reads_back(&app, &format!("/profiles/customer-ref/{merged}"), &survivor.body).await;
+        let left = app.get(&format!("/profiles/{merged}/customer-accounts")).await;
+        assert_eq!(left.body, json!([]), "nothing stays on {merged}");
+    }
+    let found = app.get("/profiles?postCode=5003").await;
+    assert_eq!(
+        numbers(&found.body),
+        vec![s],
+        "the survivor is found by what it took in"
+    );
+    // An account that came with a merge is the survivor's to give away: it is not locked.
+    let removed = app
+        .call(
+            Method::DELETE,
+            &format!("/profiles/{s}/customer-accounts/acc-m-{s}"),
+            None,
+            &[],
+        )
+        .await;
+    assert!(removed.status.is_success(), "{}", removed.text);
+    let other = number(&app.create(app.new_profile(None)).await);
+    let r = app
+        .post(&format!("/profiles/{other}/customer-accounts"), account("acc-m"))
+        .await;
+    created(StatusCode::CREATED, &r);
+
+    // A merge that would overfill a list is refused, and nothing changes.
+    let full = number(&app.create(app.new_profile(None)).await);
+    for i in 0..9 {
+        let r = app
+            .post(
+                &format!("/profiles/{full}/postal-addresses"),
+                json!({"town": format!("Town {i}")}),
+            )
+            .await;
+        created(StatusCode::CREATED, &r);
+    }
+    let before = [
+        &Snapshot::take(&app, &format!("/profiles/{s}")).await,
+        &Snapshot::take(&app, &format!("/profiles/{full}")).await,
+    ];
+    let r = app.post(&format!("/profiles/{s}/connect"), body(full)).await;
+    assert_refused(&app, &r, StatusCode::CONFLICT, 660, &before, "eleven addresses").await;
+    let message = r.body["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("11 postal addresses") && message.contains("at most 10"),
+        "{message}"
+    );
+}
+
+/// A connect is one transaction, and DynamoDB takes at most 100 items in one: a merged profile
+/// with more live profiles merged into it than that leaves room for is refused whole, never a 500
+/// and never half-written.
+#[tokio::test]
+async fn a_connect_too_large_for_one_transaction_is_refused_and_changes_nothing() {
+    let app = TestApp::profiles().await;
+    let body = |n: i64| json!({"customerNumberToConnect": n, "changedByChannel": "crm"});
+    let s = number(&app.create(app.new_profile(None)).await);
+    let m = number(&app.create(app.new_profile(None)).await);
+    // The survivor's profile, the merged one's profile and its 2 search entries (name, first
+    // name), and one item per profile merged into it: 97 of those make 101 items.
+    for _ in 0..97 {
+        let x = number(&app.post("/profiles/temporary", temporary(None, 3600)).await.body);
+        let r = app.post(&format!("/profiles/{m}/connect"), body(x)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let before = [
+        &Snapshot::take(&app, &format!("/profiles/{s}")).await,
+        &Snapshot::take(&app, &format!("/profiles/{m}")).await,
+    ];
+    let r = app.post(&format!("/profiles/{s}/connect"), body(m)).await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::CONFLICT,
+        660,
+        &before,
+        "101 items in one transaction",
+    )
+    .await;
+    let message = r.body["message"].as_str().unwrap_or("");
+    assert!(message.contains("101 items") && message.contains("100"), "{message}");
 }

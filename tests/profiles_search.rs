@@ -70,20 +70,55 @@ async fn each_starting_parameter_finds_the_profile_on_its_own() {
 #[tokio::test]
 async fn a_search_without_a_starting_parameter_says_which_can_start_one() {
     let app = TestApp::profiles().await;
-    for query in [
-        "",
-        "firstName=Ola",
-        "dateOfBirth=1990-05-17",
-        "countryCode=%2B47",
-        "postCode=0150",
+    for (query, names) in [
+        (
+            "",
+            &[
+                "email",
+                "telephoneNumber",
+                "customerRef",
+                "vippsId",
+                "dateOfBirth",
+                "postCode",
+                "firstName",
+            ][..],
+        ),
+        (
+            "includeTemporary=true&maxResultSet=5",
+            &["email", "surname", "landlineNumber"][..],
+        ),
+        (
+            "countryCode=%2B47",
+            &["countryCode alone", "add telephoneNumberNoCountryCode"][..],
+        ),
+        (
+            "postalAddress=storgata",
+            &["postalAddress only narrows", "add postCode"][..],
+        ),
+        ("postalAddress=storgata&countryCode=%2B47", &["add postCode"][..]),
     ] {
         let r = app.get(&format!("/profiles?{query}")).await;
         assert_error(&r, StatusCode::BAD_REQUEST, 607, query);
         let message = r.body["message"].as_str().unwrap_or("");
-        for name in ["email", "telephoneNumber", "customerRef", "vippsId", "surname"] {
-            assert!(message.contains(name), "{message}");
+        for name in names {
+            assert!(message.contains(name), "{query}: {message}");
         }
+        let paged = app.get(&format!("/profiles-search?{query}")).await;
+        assert_error(&paged, StatusCode::BAD_REQUEST, 607, query);
+        assert_eq!(paged.body["message"], r.body["message"], "{query}");
     }
+    for (query, field) in [
+        ("postCode=", "postCode"),
+        ("telephoneNumberNoCountryCode=4123-4567", "telephoneNumberNoCountryCode"),
+        ("countryCode=47", "countryCode"),
+    ] {
+        let r = app.get(&format!("/profiles?{query}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.text);
+        assert_eq!(r.body["errors"][0]["field"], field, "{query}: {}", r.text);
+    }
+    let long = "1".repeat(21);
+    let r = app.get(&format!("/profiles?postCode={long}")).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, 602, "a post code longer than any");
     let r = app.get("/profiles?email=a@b.no&maxResultSet=5000").await;
     assert_error(&r, StatusCode::BAD_REQUEST, 603, "maxResultSet above the cap");
     list_of(&r.body["errors"], 1, "one field error");
@@ -96,6 +131,153 @@ async fn a_search_without_a_starting_parameter_says_which_can_start_one() {
     assert_error(&r, StatusCode::BAD_REQUEST, 604, "an unsupported parameter");
     list_of(&r.body["errors"], 1, "one field error");
     assert_eq!(r.body["errors"][0]["field"], "ticketRightOwner");
+}
+
+/// A profile body for the organisation `org` with the values every search below looks for.
+fn kari(org: i64, first: &str, surname: &str, country_code: &str, line: &str) -> Value {
+    json!({
+        "firstName": first, "surname": surname, "createdBy": "test", "createdByChannel": "test",
+        "organisationId": org, "countryCode": country_code, "telephoneNumberNoCountryCode": "41234567",
+        "landlineNumber": "+4722123456", "dateOfBirth": "1990-05-17", "vippsId": "vipps-w",
+        "postalAddresses": [{"addressLine1": line, "postCode": "0150", "town": "Oslo"}]
+    })
+}
+
+#[tokio::test]
+async fn every_parameter_starts_a_search_alone_and_finds_exactly_the_matching_profiles() {
+    let app = TestApp::profiles().await;
+    let w_email = email("wanted");
+    let in_minutes = |m: i64| (chrono::Utc::now() + chrono::Duration::minutes(m)).to_rfc3339();
+
+    // Deactivated: every value of the wanted profile, its email included (moved to emailOld).
+    let mut d = kari(app.org, "Kari Anne", "Fjellheim", "+47", "Storgata 1");
+    d["email"] = json!(w_email);
+    let d = number(&app.create(d).await);
+    let deactivate = json!({"expirationDate": in_minutes(72 * 60), "changedBy": "t", "changedByChannel": "t"});
+    let r = app.post(&format!("/profiles/{d}/deactivate"), deactivate).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The wanted profile, and a second match that shares some of its values.
+    let mut w = kari(app.org, "Kari Anne", "Fjellheim", "+47", "Storgata 1");
+    w["email"] = json!(w_email);
+    w["customerRef"] = json!("ref-w");
+    let w = number(&app.create(w).await);
+    let mut t = kari(app.org, "Kari", "Berg", "+45", "Kirkeveien 2");
+    t["vippsId"] = json!("vipps-t");
+    let t = number(&app.create(t).await);
+    // Near misses: a first name that only begins like "Kari", another day, number and code.
+    let mut n = kari(app.org, "Karina", "Fjellheim", "+47", "Storgata 1");
+    n["telephoneNumberNoCountryCode"] = json!("41234568");
+    n["landlineNumber"] = json!("+4722123457");
+    n["dateOfBirth"] = json!("1990-05-18");
+    n["vippsId"] = json!("vipps-n");
+    n["postalAddresses"] = json!([{"addressLine1": "Storgata 1", "postCode": "0151", "town": "Oslo"}]);
+    let n = number(&app.create(n).await);
+    // Expired by the time of the searches: every value of the wanted profile.
+    let mut e = kari(app.org, "Kari Anne", "Fjellheim", "+47", "Storgata 1");
+    e["expirationDate"] = json!(in_minutes(30));
+    let e = number(&app.create(e).await);
+    // Another organisation's twin, with the same email and reference.
+    let other = app.org + 1;
+    let mut o = kari(other, "Kari Anne", "Fjellheim", "+47", "Storgata 1");
+    o["email"] = json!(w_email);
+    o["customerRef"] = json!("ref-w");
+    let token = format!("Bearer {}", app.token_for(other));
+    let r = app
+        .call(Method::POST, "/profiles", Some(o), &[("authorization", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let o = number(&r.body);
+    // A temporary twin, found only with includeTemporary=true.
+    let temporary = json!({
+        "createdBy": "t", "createdByChannel": "t", "expirationDate": in_minutes(48 * 60), "email": w_email,
+        "firstName": "Kari Anne", "surname": "Fjellheim", "countryCode": "+47",
+        "telephoneNumberNoCountryCode": "41234567", "landlineNumber": "+4722123456", "dateOfBirth": "1990-05-17"
+    });
+    let r = app.post("/profiles/temporary", temporary).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let tmp = number(&r.body);
+    let r = app
+        .post(
+            &format!("/profiles/{tmp}/postal-addresses"),
+            json!({"addressLine1": "Storgata 1", "postCode": "0150", "town": "Oslo"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // Past the expiry, within the tokens' hour.
+    app.clock.advance(chrono::Duration::minutes(40));
+    let never = [d, e, o];
+    let sorted = |mut v: Vec<i64>| {
+        v.sort();
+        v
+    };
+
+    for (query, expected) in [
+        // Each parameter alone.
+        ("firstName=Kari", vec![w, t]),
+        ("firstName=kari%20anne", vec![w]),
+        ("surname=Fjellheim", vec![w, n]),
+        ("dateOfBirth=1990-05-17", vec![w, t]),
+        ("postCode=0150", vec![w, t]),
+        ("landlineNumber=%2B4722123456", vec![w, t]),
+        ("landlineNumber=22123456", vec![w, t]),
+        ("telephoneNumberNoCountryCode=41234567", vec![w, t]),
+        ("countryCode=%2B47&telephoneNumberNoCountryCode=41234567", vec![w]),
+        ("telephoneNumber=%2B4541234567", vec![t]),
+        ("vippsId=vipps-w", vec![w]),
+        ("customerRef=ref-w", vec![w]),
+        (&*format!("email={}", w_email.to_uppercase()), vec![w]),
+        // Combinations narrow.
+        ("firstName=Kari&dateOfBirth=1990-05-17", vec![w, t]),
+        ("firstName=Kari&surname=Berg", vec![t]),
+        ("postCode=0150&surname=Fjellheim", vec![w]),
+        (
+            "dateOfBirth=1990-05-17&countryCode=%2B45&telephoneNumberNoCountryCode=41234567",
+            vec![t],
+        ),
+        ("postCode=0150&postalAddress=storgata", vec![w]),
+        ("landlineNumber=%2B4722123456&firstName=Kari%20Anne", vec![w]),
+        ("firstName=Kari&countryCode=%2B47", vec![w, t]),
+        ("dateOfBirth=1990-05-18&postCode=0150", vec![]),
+        // Temporary profiles only when asked for.
+        ("dateOfBirth=1990-05-17&includeTemporary=true", vec![w, t, tmp]),
+        ("postCode=0150&includeTemporary=true", vec![w, t, tmp]),
+        (
+            "telephoneNumberNoCountryCode=41234567&includeTemporary=true",
+            vec![w, t, tmp],
+        ),
+        ("firstName=Kari%20Anne&includeTemporary=true", vec![w, tmp]),
+    ] {
+        let r = app.get(&format!("/profiles?{query}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text);
+        let found = numbers(&r.body);
+        assert_eq!(found, sorted(expected.clone()), "{query}");
+        assert!(found.iter().all(|f| !never.contains(f)), "{query}: {found:?}");
+        let paged = app.get(&format!("/profiles-search?{query}&perPage=1")).await;
+        assert_eq!(paged.status, StatusCode::OK, "{query}: {}", paged.text);
+        assert_eq!(paged.body["totalItems"], json!(expected.len()), "{query}");
+        assert_eq!(paged.body["totalPages"], json!(expected.len()), "{query}");
+        let mut pages = Vec::new();
+        for page in 0..expected.len() {
+            let r = app
+                .get(&format!("/profiles-search?{query}&perPage=1&page={page}"))
+                .await;
+            pages.extend(numbers(&r.body["items"]));
+        }
+        assert_eq!(pages, sorted(expected), "{query}: every page in order");
+    }
+    let w_profile = app.get(&format!("/profiles/{w}")).await;
+    let found = app.get("/profiles?postCode=0150&surname=Fjellheim").await;
+    assert_eq!(found.body, json!([w_profile.body]), "the profile as stored");
+    // The other organisation finds its own twin only.
+    let r = app
+        .call(
+            Method::GET,
+            "/profiles?dateOfBirth=1990-05-17",
+            None,
+            &[("authorization", &token)],
+        )
+        .await;
+    assert_eq!(numbers(&r.body), vec![o]);
 }
 
 #[tokio::test]
@@ -169,7 +351,7 @@ async fn paged_search_reports_totals_and_pages() {
     assert_error(&r, StatusCode::BAD_REQUEST, 603, "perPage 0");
     assert_eq!(r.body["errors"][0]["field"], "perPage", "{}", r.text);
     assert_error(
-        &app.get("/profiles-search?firstName=Ola").await,
+        &app.get("/profiles-search?countryCode=%2B47").await,
         StatusCode::BAD_REQUEST,
         607,
         "no starting parameter",

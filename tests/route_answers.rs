@@ -176,11 +176,14 @@ async fn profiles_routes() {
         "/profiles?surname=nordmann&firstName=kari",
     )
     .await;
+    s.get("find by first name alone", "/profiles?firstName=Ola").await;
     s.get(
         "find by a parameter that cannot start a search",
-        "/profiles?firstName=Ola",
+        "/profiles?countryCode=%2B47",
     )
     .await;
+    s.get("find by a part of an address alone", "/profiles?postalAddress=storgata")
+        .await;
     s.get("find with nothing", "/profiles").await;
     s.get("search a page", "/profiles-search?surname=Nordmann&perPage=1&page=1")
         .await;

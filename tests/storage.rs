@@ -29,6 +29,13 @@ async fn a_profiles_items_move_together_through_its_lifecycle() {
     body["telephoneNumberNoCountryCode"] = json!("91234567");
     body["vippsId"] = json!("vipps-1");
     body["customerRef"] = json!("ref-whole");
+    body["landlineNumber"] = json!("+4722123456");
+    body["dateOfBirth"] = json!("1990-05-17");
+    // Two addresses with one post code file one entry; a third code files another.
+    body["postalAddresses"] = json!([
+        {"town": "Oslo", "postCode": "0150", "addressLine1": "Storgata 1"},
+        {"town": "Oslo", "postCode": "0150", "addressLine1": "Storgata 2", "typeOfAddress": "I"}
+    ]);
     let n = number(&app.create(body).await);
     let full = [
         "PROFILE",
@@ -37,8 +44,37 @@ async fn a_profiles_items_move_together_through_its_lifecycle() {
         "SEARCH#EMAIL",
         "SEARCH#PHONE",
         "SEARCH#VIPPS",
+        "SEARCH#LANDLINE",
         "SEARCH#SURNAME",
+        "SEARCH#FIRSTNAME",
+        "SEARCH#BIRTH",
+        "SEARCH#POSTCODE",
     ];
+    items(&app, n).await.assert_whole(&full, None);
+    let bergen = app
+        .post(
+            &format!("/profiles/{n}/postal-addresses"),
+            json!({"town": "Bergen", "postCode": "5003"}),
+        )
+        .await;
+    assert_eq!(bergen.status, StatusCode::CREATED, "{}", bergen.text);
+    let two_codes = ProfileItems::read(&app.client, TEST_TABLE, app.org, n).await;
+    assert_eq!(
+        two_codes.kinds().get("SEARCH#POSTCODE"),
+        Some(&2),
+        "{:?}",
+        two_codes.kinds()
+    );
+    let bergen_id = bergen.body["id"].as_i64().unwrap_or(0);
+    let removed = app
+        .call(
+            Method::DELETE,
+            &format!("/profiles/{n}/postal-addresses/{bergen_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert!(removed.status.is_success(), "{}", removed.text);
     items(&app, n).await.assert_whole(&full, None);
 
     let account = app
@@ -79,6 +115,32 @@ async fn a_profiles_items_move_together_through_its_lifecycle() {
         &["PROFILE", "UNIQUE#REF", "SEARCH#EMAIL", "SEARCH#SURNAME"],
         Some(epoch),
     );
+    // What hangs off a temporary profile (an address, an account) is filed with its expiry.
+    let address = app
+        .post(
+            &format!("/profiles/{t}/postal-addresses"),
+            json!({"town": "Trondheim", "postCode": "7010"}),
+        )
+        .await;
+    assert_eq!(address.status, StatusCode::CREATED, "{}", address.text);
+    let account = app
+        .post(
+            &format!("/profiles/{t}/customer-accounts"),
+            json!({"accountId": "acc-temporary"}),
+        )
+        .await;
+    assert_eq!(account.status, StatusCode::CREATED, "{}", account.text);
+    items(&app, t).await.assert_whole(
+        &[
+            "PROFILE",
+            "UNIQUE#REF",
+            "UNIQUE#ACCOUNT",
+            "SEARCH#EMAIL",
+            "SEARCH#SURNAME",
+            "SEARCH#POSTCODE",
+        ],
+        Some(epoch),
+    );
     let converted = app
         .post(
             &format!("/profiles/temporary/{t}/convert"),
@@ -91,13 +153,18 @@ async fn a_profiles_items_move_together_through_its_lifecycle() {
             "PROFILE",
             "UNIQUE#REF",
             "UNIQUE#EMAIL",
+            "UNIQUE#ACCOUNT",
             "SEARCH#EMAIL",
             "SEARCH#SURNAME",
+            "SEARCH#FIRSTNAME",
+            "SEARCH#POSTCODE",
         ],
         None,
     );
 
-    // The merged profile gives up its email and its search entries; its reference stays.
+    // The merged profile gives up its email and its search entries; its reference stays. Its
+    // account and its address move to the survivor: the account's guard names the survivor,
+    // and the survivor files the address's post code.
     let connected = app
         .post(
             &format!("/profiles/{n}/connect"),
@@ -106,7 +173,20 @@ async fn a_profiles_items_move_together_through_its_lifecycle() {
         .await;
     assert_eq!(connected.status, StatusCode::OK, "{}", connected.text);
     items(&app, t).await.assert_whole(&["PROFILE", "UNIQUE#REF"], None);
-    items(&app, n).await.assert_whole(&with_account, None);
+    let survivor = ProfileItems::read(&app.client, TEST_TABLE, app.org, n).await;
+    let mut kinds = full
+        .iter()
+        .map(|k| (k.to_string(), 1))
+        .collect::<std::collections::BTreeMap<_, _>>();
+    kinds.insert("UNIQUE#ACCOUNT".into(), 2);
+    kinds.insert("SEARCH#POSTCODE".into(), 2);
+    assert_eq!(survivor.kinds(), kinds, "the survivor's items after the merge");
+    assert!(
+        survivor
+            .items
+            .iter()
+            .all(|i| customers_tests::storage::expires_at(i).is_none())
+    );
 
     // Deleting a temporary profile leaves nothing.
     let (expiry, _) = at(1);

@@ -447,24 +447,34 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
     assert_refused(
         &app,
         &r,
-        StatusCode::BAD_REQUEST,
-        604,
+        StatusCode::CONFLICT,
+        660,
         &[&choices, &with_choice],
         "inactive",
     )
     .await;
-    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| m.contains("not active")),
+        "{}",
+        r.text
+    );
     let r = app.post(&path, json!({"preferenceId": 424242})).await;
     assert_refused(
         &app,
         &r,
-        StatusCode::BAD_REQUEST,
-        604,
+        StatusCode::NOT_FOUND,
+        704,
         &[&choices, &with_choice],
         "unknown",
     )
     .await;
-    assert_eq!(r.body["errors"][0]["field"], "preferenceId", "{}", r.text);
+    assert!(
+        r.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("No such preference")),
+        "{}",
+        r.text
+    );
     // Another organisation's catalogue is not ours.
     let token = format!("Bearer {}", app.token_for(app.org + 1));
     assert_error(
@@ -989,4 +999,70 @@ async fn sub_resource_updates_honour_if_match() {
     .await;
     assert_eq!(profile.body["postalAddresses"], json!([ok.body]));
     assert!(accounts.body[0].get("alias").is_none(), "{}", accounts.body);
+}
+
+#[tokio::test]
+async fn a_temporary_profile_answers_with_everything_that_hangs_off_it() {
+    let app = TestApp::profiles().await;
+    let expires = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let created = app
+        .post(
+            "/profiles/temporary",
+            json!({"createdBy": "web", "createdByChannel": "web", "expirationDate": expires, "firstName": "Anne"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(
+        (
+            &created.body["postalAddresses"],
+            &created.body["preferences"],
+            &created.body["notes"]
+        ),
+        (&json!([]), &json!([]), &json!([]))
+    );
+    let t = created.body["customerNumber"].as_i64().unwrap_or(0);
+    let address = app
+        .post(
+            &format!("/profiles/{t}/postal-addresses"),
+            json!({"town": "Bergen", "postCode": "5003", "addressLine1": "Bryggen 1"}),
+        )
+        .await;
+    assert_eq!(address.status, StatusCode::CREATED, "{}", address.text);
+    let code = format!("TEMP-{}", uuid::Uuid::new_v4().simple());
+    let preference = app.post("/preferences", json!({"preferenceCode": code})).await;
+    assert_eq!(preference.status, StatusCode::CREATED, "{}", preference.text);
+    let chosen = app
+        .post(
+            &format!("/profiles/{t}/preferences"),
+            json!({"preferenceId": preference.body["id"], "preferenceValue": "seat by the window"}),
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::CREATED, "{}", chosen.text);
+    let note = app
+        .post(
+            &format!("/profiles/{t}/notes"),
+            json!({"text": "bought at the counter", "createdBy": "desk"}),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.text);
+
+    let temporary = app.get(&format!("/profiles/temporary/{t}")).await;
+    assert_eq!(temporary.status, StatusCode::OK, "{}", temporary.text);
+    assert_eq!(temporary.body["postalAddresses"], json!([address.body]));
+    assert_eq!(temporary.body["preferences"], json!([chosen.body]));
+    assert_eq!(temporary.body["notes"], json!([note.body]));
+    // The permanent path answers the same profile with the same lists.
+    let permanent = app.get(&format!("/profiles/{t}")).await;
+    assert_eq!(permanent.status, StatusCode::OK, "{}", permanent.text);
+    for list in ["postalAddresses", "preferences", "notes"] {
+        assert_eq!(permanent.body[list], temporary.body[list], "{list}");
+    }
+    // An overwrite of the temporary profile's fields leaves what hangs off it in place.
+    let put = json!({"changedBy": "web", "changedByChannel": "web", "expirationDate": expires, "surname": "Berg"});
+    let updated = app.put(&format!("/profiles/temporary/{t}"), put).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
+    assert_eq!(updated.body["postalAddresses"], json!([address.body]));
+    assert_eq!(updated.body["notes"], json!([note.body]));
+    let found = app.get("/profiles?postCode=5003&includeTemporary=true").await;
+    assert_eq!(numbers(&found.body), vec![t], "found by the address it was given");
 }

@@ -118,9 +118,16 @@ fn add_common_parts(doc: &mut Document) {
     }
 }
 
+/// The document made exact by the parsers' own definitions, and what they left undescribed.
+pub fn tightened() -> (serde_json::Value, Vec<String>) {
+    let mut value = serde_json::to_value(document()).unwrap_or_default();
+    let problems = customers_contract::schema::tighten(&mut value);
+    (value, problems)
+}
+
 /// The document as committed: pretty JSON with a final newline.
 pub fn rendered() -> String {
-    let mut text = document().to_pretty_json().unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&tightened().0).unwrap_or_default();
     text.push('\n');
     text
 }

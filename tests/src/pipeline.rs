@@ -80,7 +80,12 @@ pub async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChangedE
 
 /// The messages the queue holds now, as the JSON a subscriber reads, in arrival order.
 pub async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::Value> {
-    let mut events = Vec::new();
+    receive_all(sqs, url).await.into_iter().map(|(body, _)| body).collect()
+}
+
+/// The messages the queue holds now (body, and string message attributes), in arrival order.
+pub async fn receive_all(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<(serde_json::Value, BTreeMap<String, String>)> {
+    let mut messages = Vec::new();
     let mut empty = 0;
     while empty < 2 {
         let out = sqs
@@ -88,22 +93,32 @@ pub async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::
             .queue_url(url)
             .max_number_of_messages(10)
             .wait_time_seconds(1)
+            .message_attribute_names("All")
             .send()
             .await
             .unwrap_or_else(|e| panic!("receive: {e}"));
-        let messages = out.messages.unwrap_or_default();
-        if messages.is_empty() {
+        let received = out.messages.unwrap_or_default();
+        if received.is_empty() {
             empty += 1;
         }
-        for m in messages {
+        for m in received {
             let body = m.body.unwrap_or_default();
-            events.push(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")));
+            let attributes = m
+                .message_attributes
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(k, v)| v.string_value.map(|s| (k, s)))
+                .collect();
+            messages.push((
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")),
+                attributes,
+            ));
             if let Some(receipt) = m.receipt_handle {
                 let _ = sqs.delete_message().queue_url(url).receipt_handle(receipt).send().await;
             }
         }
     }
-    events
+    messages
 }
 
 /// Polls the stream through the function until a poll hands over nothing new.

@@ -122,10 +122,13 @@ pub async fn update(
 
 /// Find customers by parameters
 ///
-/// A list of customers matching the search criteria: every parameter given must match. A search
-/// starts from email, telephone (countryCode with telephoneNumberNoCountryCode, or
-/// telephoneNumber), customerRef, vippsId or surname; other parameters only narrow it.
-/// Temporary profiles are left out unless includeTemporary=true.
+/// A list of customers matching the search criteria: every parameter given must match. Any
+/// parameter can start a search on its own but two: postalAddress (a part of an address line)
+/// and countryCode (without telephoneNumberNoCountryCode) only narrow one, and alone are
+/// answered with 400 naming what to add. The search starts from the most selective parameter
+/// given (email, telephone number, customerRef, vippsId, landlineNumber, telephone number
+/// without country code, dateOfBirth, surname, postCode, firstName, in that order) and filters
+/// by the rest. Temporary profiles are left out unless includeTemporary=true.
 #[utoipa::path(
     get, path = "/profiles", tag = "Profiles client", operation_id = "findCustomersByParameters",
     params(CustomerSearchParams),

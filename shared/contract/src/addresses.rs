@@ -4,7 +4,7 @@ use customers_domain::addresses::{
     ADDRESS_LINE, AddressType, POST_CODE, PostalAddress, PostalAddressDetails, TOWN, check_post_code,
 };
 use customers_domain::problems::{FieldError, Problems};
-use customers_domain::values::{Country, CustomerNumber, format_instant, parse_instant};
+use customers_domain::values::{Country, CustomerNumber, ItemId, format_instant, parse_instant};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,6 +23,7 @@ pub struct PostalAddressRequest {
     /// The type of address. Types supported: 'P' = Private, 'I' = Invoice, 'S' = Shadow.
     pub type_of_address: Option<String>,
     /// Unique id for postal address. Used when updating a full customer, to identify which of the addresses to update. Otherwise ignored.
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub id: Option<i64>,
     /// When the address was verified. ISO 8601 date format
     pub verified_at: Option<String>,
@@ -86,6 +87,8 @@ impl PostalAddressRequest {
             Some(t) => p.take(AddressType::parse("typeOfAddress", t)),
         };
         let verified_at = p.take_opt(self.verified_at.as_deref().map(|v| parse_instant("verifiedAt", v)));
+        // Read only in a whole profile's update, but held to its rule wherever it is sent.
+        p.take_opt(self.id.map(|id| ItemId::parse("id", id)));
         let address_line1 = p
             .take(ADDRESS_LINE.parse_opt("addressLine1", self.address_line1.as_deref()))
             .flatten();

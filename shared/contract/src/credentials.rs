@@ -48,6 +48,7 @@ pub struct GeneratePasswordRequest {
     /// The email address identifying the profile
     pub email: Option<String>,
     /// The organisation the profile belongs to. Default is tenant organisation ID. Only Internal tenants are allowed to override the organisation id
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
 }
 

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase")]
 pub struct EcardOwnershipRequest {
     /// Ecard number.
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub ecard_number: Option<i64>,
     /// Ecard operator.
     pub ecard_operator: Option<String>,

@@ -195,8 +195,10 @@ fn missing(what: Missing) -> &'static str {
         | Missing::Ecard
         | Missing::Note
         | Missing::CustomerAccount
-        | Missing::Preference
         | Missing::ChosenPreference => "No such profile",
+        Missing::ProfileToConnect => "No such profile to connect (customerNumberToConnect)",
+        // Named in a body or on a catalogue path: no profile is looked up.
+        Missing::Preference => "No such preference in the organisation's catalogue",
     }
 }
 
@@ -262,6 +264,22 @@ pub fn refusal_message(refusal: &Refusal) -> String {
             }
         },
         Refusal::Limit { what, max } => format!("a profile has at most {max} {}", listed(*what)),
+        Refusal::MergeLimit { what, max, total } => format!(
+            "connecting would leave the surviving profile with {total} {}, and a profile has at most {max}: remove some from either profile first",
+            listed(*what)
+        ),
+        Refusal::TooLarge { items, max } => format!(
+            "this change would write {items} items in one transaction, more than the {max} the database allows; nothing was changed"
+        ),
+        Refusal::PreferenceInactive => {
+            "the preference is not active: a customer can choose only active preferences of the organisation".into()
+        }
+        Refusal::ConnectedToItself { named, survivor } if named == survivor => {
+            "a profile cannot be connected to itself".into()
+        }
+        Refusal::ConnectedToItself { named, survivor } => {
+            format!("a profile cannot be connected to itself (profile {named} was merged into {survivor})")
+        }
         Refusal::LastDefaultAccount => {
             "a customer with accounts has exactly one default account: make another account the default instead".into()
         }

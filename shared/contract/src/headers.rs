@@ -17,34 +17,61 @@ pub fn etag(version: Version) -> String {
     format!("\"{version}\"")
 }
 
-/// `If-Match`: `*` or a list of strong entity tags. Weak tags never match (RFC 9110 strong
-/// comparison), and a tag that names no version of ours matches nothing.
+/// `If-Match`: `*` or a list of entity tags (RFC 9110 §13.1.1), nothing else. Weak tags never
+/// match (strong comparison), and a tag that names no version of ours matches nothing: both
+/// answer 412, as any tag the profile does not have.
 pub fn if_match(value: Option<&str>) -> Result<Option<ExpectedVersion>, WireError> {
-    let Some(text) = value.map(str::trim) else {
+    // An empty field is an empty list (RFC 9110 §5.6.1): no precondition, as when absent.
+    let Some(text) = value.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     if text == "*" {
         return Ok(Some(ExpectedVersion::Any));
     }
-    let mut versions = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let strong = !part.starts_with("W/");
-        let tag = part.trim_start_matches("W/");
-        let Some(inner) = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
-            return Err(WireError::bad_request(
-                IF_MATCH,
-                ErrorCode::Header,
-                "If-Match must be * or a list of entity tags in double quotes, as the ETag header gives them",
-            ));
-        };
-        if strong
-            && let Ok(n) = inner.parse::<u64>()
-            && let Ok(v) = Version::parse(IF_MATCH, n)
-        {
-            versions.push(v);
-        }
-    }
+    let tags = entity_tags(text).ok_or_else(|| {
+        WireError::bad_request(
+            IF_MATCH,
+            ErrorCode::Header,
+            "If-Match must be * or a list of entity tags in double quotes, as the ETag header gives them",
+        )
+    })?;
+    let versions = tags
+        .into_iter()
+        .filter(|(weak, _)| !weak)
+        .filter_map(|(_, tag)| {
+            tag.parse::<u64>()
+                .ok()
+                .filter(|_| tag.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .filter_map(|n| Version::parse(IF_MATCH, n).ok())
+        .collect();
     Ok(Some(ExpectedVersion::OneOf(versions)))
+}
+
+/// `1#entity-tag`: `[W/]"<etagc>*"` separated by commas with optional spaces or tabs around
+/// them; `etagc` is any visible ASCII but `"` (the schema's `IF_MATCH_PATTERN`). The tags as
+/// (weak, opaque text).
+fn entity_tags(text: &str) -> Option<Vec<(bool, &str)>> {
+    let mut tags = Vec::new();
+    let mut rest = text;
+    loop {
+        let weak = rest.starts_with("W/");
+        let quoted = rest.strip_prefix("W/").unwrap_or(rest).strip_prefix('"')?;
+        let end = quoted.find('"')?;
+        let (tag, after) = quoted.split_at(end);
+        if !tag.bytes().all(|b| b == b'!' || (b'#'..=b'~').contains(&b)) {
+            return None;
+        }
+        tags.push((weak, tag));
+        let after = after.strip_prefix('"')?;
+        if after.is_empty() {
+            return Some(tags);
+        }
+        rest = after
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(',')?
+            .trim_start_matches([' ', '\t']);
+    }
 }
 
 /// SHA-256 of the request with the password removed, over a canonical JSON form (serde_json
@@ -74,6 +101,19 @@ pub fn idempotency(value: Option<&str>, body: &serde_json::Value) -> Result<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::parameters::IF_MATCH_PATTERN;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The parser accepts exactly what the document's pattern describes.
+        #[test]
+        fn if_match_reads_exactly_what_the_document_describes(
+            text in r#"(W/)?"[!-~]{0,4}"([ \t]{0,2},[ \t]{0,2}(W/)?"[ -~]{0,3}"){0,2}[ ,x]?"#
+        ) {
+            let pattern = regex::Regex::new(IF_MATCH_PATTERN).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(if_match(Some(&text)).is_ok(), pattern.is_match(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn fingerprint_ignores_key_order_and_password_but_not_content() {
@@ -94,5 +134,18 @@ mod tests {
             Some(Some(ExpectedVersion::OneOf(vec![v(2)])))
         );
         assert!(if_match(Some("2")).is_err());
+        assert_eq!(
+            if_match(Some("\"a,b\" ,\t\"4\"")).ok(),
+            Some(Some(ExpectedVersion::OneOf(vec![v(4)]))),
+            "a comma inside a tag is part of it"
+        );
+        assert_eq!(
+            if_match(Some("\"+2\"")).ok(),
+            Some(Some(ExpectedVersion::OneOf(vec![])))
+        );
+        assert_eq!(if_match(Some("")).ok(), Some(None));
+        for malformed in ["\"2\",", "\"2\" \"3\"", "W/2", "\"2", "\"2\" x", " \"2\"", "\"é\""] {
+            assert!(if_match(Some(malformed)).is_err(), "{malformed:?}");
+        }
     }
 }

@@ -11,11 +11,13 @@ pub mod ecards;
 pub mod errors;
 pub mod events;
 pub mod headers;
+pub mod integers;
 pub mod lifecycle;
 pub mod notes;
 pub mod preferences;
 pub mod profile;
 pub mod routes;
+pub mod schema;
 pub mod search;
 pub mod temporary;
 

@@ -38,9 +38,11 @@ pub struct CustomerConnectRequest {
     /// Who made the change (defaults to the client's ET-Client-Name).
     pub changed_by: Option<String>,
     /// Customer number of the profile to connect
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub customer_number_to_connect: Option<i64>,
     /// Deprecated: customer number of temporary customer to connect. Use customerNumberToConnect.
     #[schema(deprecated)]
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub temporary_customer_number: Option<i64>,
 }
 

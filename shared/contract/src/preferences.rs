@@ -51,6 +51,7 @@ pub struct PreferenceResponse {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerPreferenceRequest {
     /// Id of the preference
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub preference_id: Option<i64>,
     /// Value of the preference. This can be things like membership number.
     pub preference_value: Option<String>,

@@ -5,6 +5,7 @@ use crate::accounts::CustomerAccountResponse;
 use crate::addresses::{PostalAddressRequest, PostalAddressResponse};
 use crate::ecards::EcardOwnershipResponse;
 use crate::lifecycle::change_stamp;
+use crate::notes::NoteResponse;
 use crate::preferences::CustomerPreferenceResponse;
 use chrono::{DateTime, Datelike, Utc};
 use customers_domain::addresses::{PostalAddress, PostalAddressDetails};
@@ -37,6 +38,7 @@ pub struct CustomerPostRequest {
     #[schema(min_length = 6, max_length = 128, write_only)]
     pub password: Option<String>,
     /// The organisation the customer is registered with. Must be the organisation of the access token.
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
     /// Who created the customer. Either web, app or username of employee. Used for traceability in accordance with GDPR
     #[schema(max_length = 100)]
@@ -259,6 +261,9 @@ pub struct CustomerResponse {
     /// Customer id. Deprecated
     #[schema(deprecated)]
     pub id: i64,
+    /// Deprecated. The notes connected to the customer.
+    #[schema(deprecated)]
+    pub notes: Vec<NoteResponse>,
     /// Deprecated, please use languagePreferenceISO6393. Which language the customer wants information in. Default is 'NO'.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(deprecated)]
@@ -292,6 +297,7 @@ pub struct PageCustomerResponse {
 pub struct ProfilesBulkRequest {
     /// Customer numbers to look up. Max 1000 numbers at a time.
     #[schema(max_items = 1000)]
+    #[serde(default, deserialize_with = "crate::integers::optional_list")]
     pub customer_numbers: Option<Vec<i64>>,
     /// Customer references (aka external references) to look up. Will not be used if non-empty list of customer numbers is provided. Max 1000 references at a time.
     #[schema(max_items = 1000)]
@@ -410,6 +416,7 @@ fn addresses(given: Option<&[PostalAddressRequest]>, p: &mut Problems) -> Option
         list.iter()
             .enumerate()
             .filter_map(|(i, a)| match a.details() {
+                // details() has refused an id that is not one.
                 Ok(d) => Some((a.id.and_then(|id| ItemId::parse("id", id).ok()), d)),
                 Err(errors) => {
                     p.extend(errors.into_iter().map(|e| e.within(&format!("postalAddresses[{i}]"))));
@@ -555,26 +562,31 @@ impl ProfilesBulkRequest {
                 ),
             )]
         };
+        if numbers.len() > BULK_MAX {
+            return Err(too_many("customerNumbers", numbers.len()));
+        }
+        if references.len() > BULK_MAX {
+            return Err(too_many("customerReferences", references.len()));
+        }
+        // Both lists are read whole, so what is accepted is valid even where numbers win.
         let mut p = Problems::new();
+        let numbers: Vec<CustomerNumber> = numbers
+            .iter()
+            .filter_map(|n| p.take(CustomerNumber::parse("customerNumbers", *n)))
+            .collect();
+        let references: Vec<CustomerRef> = references
+            .iter()
+            .filter_map(|r| p.take(CustomerRef::parse("customerReferences", r)))
+            .collect();
         if !numbers.is_empty() {
-            if numbers.len() > BULK_MAX {
-                return Err(too_many("customerNumbers", numbers.len()));
-            }
-            let parsed = numbers
-                .iter()
-                .filter_map(|n| p.take(CustomerNumber::parse("customerNumbers", *n)))
-                .collect();
-            return p.finish(Some(BulkLookup::Numbers(parsed)));
+            return p.finish(Some(BulkLookup::Numbers(numbers)));
         }
         if !references.is_empty() {
-            if references.len() > BULK_MAX {
-                return Err(too_many("customerReferences", references.len()));
-            }
-            let parsed = references
-                .iter()
-                .filter_map(|r| p.take(CustomerRef::parse("customerReferences", r)))
-                .collect();
-            return p.finish(Some(BulkLookup::References(parsed)));
+            return p.finish(Some(BulkLookup::References(references)));
+        }
+        let errors = p.into_errors();
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Err(vec![FieldError::new(
             "customerNumbers",
@@ -651,6 +663,7 @@ impl CustomerResponse {
             telephone_number_verified_at: c.telephone_number_verified_at.as_ref().map(format_instant),
             telephone_number_no_country_code: c.mobile.as_ref().map(|m| m.national_number().to_string()),
             id: c.customer_number.value(),
+            notes: c.notes.iter().map(|n| NoteResponse::of(n, c.customer_number)).collect(),
             language_preference: c.language.legacy().map(str::to_string),
         }
     }

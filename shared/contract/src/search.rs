@@ -2,41 +2,45 @@
 
 use chrono::NaiveDate;
 use customers_domain::DomainError;
+use customers_domain::addresses::{ADDRESS_LINE, POST_CODE};
 use customers_domain::error::ensure_caller;
 use customers_domain::problems::{FieldError, Problem, Problems};
 use customers_domain::profiles::{
     DEFAULT_MAX_RESULT_SET, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_RESULT_SET, Page, SearchCriteria,
 };
 use customers_domain::values::{
-    CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, MobileNumber, OrganisationId, PersonName, VippsId,
+    CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, MobileNumber, OrganisationId, PersonName, TextRule, VippsId,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// The query parameters of `GET /profiles` and `GET /profiles-search`, as sent.
+/// A fragment of an address line to look for.
+pub const POSTAL_ADDRESS: TextRule = TextRule::line(1, ADDRESS_LINE.max_chars);
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct CustomerSearchParams {
-    /// First and middle name; matches the whole first name or its leading words, ignoring case.
+    /// First and middle name; matches the whole first name or its leading words, ignoring case. Can start a search.
     pub first_name: Option<String>,
     /// Surname, ignoring case. Can start a search.
     pub surname: Option<String>,
     /// Email, ignoring case. Can start a search.
     pub email: Option<String>,
-    /// Ignored unless telephoneNumberNoCountryCode is also set.
+    /// Ignored unless telephoneNumberNoCountryCode is also set; alone it is refused (400), as it would match every number of a country.
     pub country_code: Option<String>,
     /// Ignored if countryCode and telephoneNumberNoCountryCode are set. Can start a search.
     pub telephone_number: Option<String>,
-    /// Telephone number with no country code prefix. Ignored unless countryCode is also set. With countryCode, can start a search.
+    /// Telephone number with no country code prefix. With countryCode, the whole number; without it, a number with these digits in any country. Can start a search.
     pub telephone_number_no_country_code: Option<String>,
-    /// Landline telephone number.
+    /// Landline telephone number. Can start a search.
     pub landline_number: Option<String>,
-    /// Date of birth, ISO 8601 date.
+    /// Date of birth, ISO 8601 date. Can start a search.
     pub date_of_birth: Option<String>,
-    /// Part of an address line of one of the customer's postal addresses, ignoring case.
+    /// Part of an address line of one of the customer's postal addresses, ignoring case. Only narrows a search: alone it is refused (400).
     pub postal_address: Option<String>,
-    /// Post code of one of the customer's postal addresses.
+    /// Post code of one of the customer's postal addresses, ignoring case and white space. Can start a search.
     pub post_code: Option<String>,
     /// Vipps unique user identifier. Can start a search.
     pub vipps_id: Option<String>,
@@ -49,10 +53,16 @@ pub struct CustomerSearchParams {
     /// Include temporary profiles (default false).
     pub include_temporary: Option<String>,
     /// Personnel tickets are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub ticket_right_owner: Option<String>,
     /// Personnel tickets are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub ticket_right_bearer: Option<String>,
     /// Invoice profiles are not served by this service: refused when given.
+    // Not in the document: the contract lists it, this service refuses it (docs/design.md).
+    #[param(ignore)]
     pub invoice_organisation_id: Option<String>,
 }
 
@@ -73,8 +83,9 @@ fn non_blank(v: &Option<String>) -> Option<&str> {
 }
 
 /// `true` or `false`, any case; absent is false.
+/// `true` or `false`, as JSON writes them (the document says boolean).
 pub fn flag(field: &str, raw: Option<&str>) -> Result<bool, FieldError> {
-    match raw.map(str::to_ascii_lowercase).as_deref() {
+    match raw {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(other) => {
@@ -115,13 +126,17 @@ impl CustomerSearchParams {
             }
         }
         if let Some(org) = non_blank(&self.organisation_id) {
-            match org.parse::<i64>() {
-                Ok(n) => ensure_caller(n, caller)?,
-                Err(_) => p.push(
+            match org
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0 && org.bytes().all(|b| b.is_ascii_digit()))
+            {
+                Some(n) => ensure_caller(n, caller)?,
+                None => p.push(
                     FieldError::new(
                         "organisationId",
                         Problem::Format,
-                        "organisationId must be a whole number",
+                        "organisationId must be a positive whole number",
                     )
                     .rejecting(org),
                 ),
@@ -142,6 +157,9 @@ impl CustomerSearchParams {
         let customer_ref = p.take_opt(non_blank(&self.customer_ref).map(|v| CustomerRef::parse("customerRef", v)));
         let surname = p.take_opt(non_blank(&self.surname).map(|v| PersonName::parse("surname", v)));
         let first_name = p.take_opt(non_blank(&self.first_name).map(|v| PersonName::parse("firstName", v)));
+        let postal_address =
+            p.take_opt(non_blank(&self.postal_address).map(|v| POSTAL_ADDRESS.parse("postalAddress", v)));
+        let post_code = p.take_opt(non_blank(&self.post_code).map(|v| POST_CODE.parse("postCode", v)));
         let include_temporary = p
             .take(flag("includeTemporary", non_blank(&self.include_temporary)))
             .unwrap_or(false);
@@ -163,8 +181,8 @@ impl CustomerSearchParams {
             date_of_birth,
             vipps_id,
             customer_ref,
-            postal_address: non_blank(&self.postal_address).map(str::to_string),
-            post_code: non_blank(&self.post_code).map(str::to_string),
+            postal_address,
+            post_code,
             include_temporary,
             max_result_set,
         };

@@ -1,7 +1,10 @@
 //! Temporary profiles on the wire: create, overwrite, the profile as answered, and conversion
 //! to a permanent profile.
 
+use crate::addresses::PostalAddressResponse;
 use crate::lifecycle::{change_stamp, future_instant};
+use crate::notes::NoteResponse;
+use crate::preferences::CustomerPreferenceResponse;
 use chrono::{DateTime, Utc};
 use customers_domain::Customer;
 use customers_domain::lifecycle::{Conversion, NewTemporaryCustomer, TemporaryDetails, TemporaryUpdate};
@@ -41,6 +44,7 @@ pub struct TemporaryCustomerPostRequest {
     /// Landline telephone number.
     pub landline_number: Option<String>,
     /// The organisation the customer is registered with. Defaults to the token's organisation.
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
     /// Deprecated. Please use countryCode and telephoneNumberNoCountryCode. Telephone number for customer. This should be a cell phone number.
     #[schema(deprecated)]
@@ -89,7 +93,7 @@ pub struct TemporaryCustomerPutRequest {
     pub customer_account_id: Option<String>,
 }
 
-/// A temporary customer.
+/// A temporary customer: every field the profile holds, as the contract lists them.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TemporaryCustomerResponse {
@@ -122,6 +126,12 @@ pub struct TemporaryCustomerResponse {
     /// Contact email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Deprecated. The notes connected to the customer.
+    #[schema(deprecated)]
+    pub notes: Vec<NoteResponse>,
+    /// When customer is deleted (status='D'), the value of 'email' is moved here to allow creation of a new customer with the same email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_old: Option<String>,
     /// Telephone number country code, starting with +.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
@@ -130,24 +140,33 @@ pub struct TemporaryCustomerResponse {
     /// Date of birth. ISO 8601 date format
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
+    /// The customers nationality. ISO 3166-1 alpha-3 format
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
+    /// The preferences connected to the customer.
+    pub preferences: Vec<CustomerPreferenceResponse>,
     /// Landline telephone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub landline_number: Option<String>,
-    /// Deprecated. Telephone number for customer.
+    /// When the email was verified. ISO 8601 date format
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified_at: Option<String>,
+    /// The postal addresses connected to the customer.
+    pub postal_addresses: Vec<PostalAddressResponse>,
+    /// Deprecated. Please use countryCode and telephoneNumberNoCountryCode. Telephone number for customer. This should be a cell phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(deprecated)]
     pub telephone_number: Option<String>,
+    /// Customer account id used for account based ticketing
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(deprecated)]
+    pub customer_account_id: Option<String>,
+    /// When the telephone number was verified. ISO 8601 date format
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telephone_number_verified_at: Option<String>,
     /// Telephone number without country code or punctuation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub telephone_number_no_country_code: Option<String>,
-    /// Customer account id used for account based ticketing
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_account_id: Option<String>,
-    /// The preferences connected to the customer.
-    #[schema(value_type = Vec<Object>)]
-    pub preferences: Vec<serde_json::Value>,
-    /// The postal addresses connected to the customer.
-    #[schema(value_type = Vec<Object>)]
-    pub postal_addresses: Vec<serde_json::Value>,
 }
 
 /// Convert a temporary customer to a permanent customer (same customer number).
@@ -170,6 +189,7 @@ pub struct ConvertTemporaryCustomerRequest {
     /// Optional customer reference. Defaults to customer number if not set
     pub customer_ref: Option<String>,
     /// Organisation id of the temporary customer to be converted to a permanent customer
+    #[serde(default, deserialize_with = "crate::integers::optional")]
     pub organisation_id: Option<i64>,
 }
 
@@ -341,15 +361,28 @@ impl TemporaryCustomerResponse {
             changed_by_channel: c.changed.channel.to_string(),
             created_by_channel: c.created.channel.to_string(),
             email: c.email.as_ref().map(ToString::to_string),
+            notes: c.notes.iter().map(|n| NoteResponse::of(n, c.customer_number)).collect(),
+            email_old: c.email_old.as_ref().map(ToString::to_string),
             country_code: c.mobile.as_ref().map(|m| m.country_code().to_string()),
             customer_ref: c.customer_ref.to_string(),
             date_of_birth: c.date_of_birth.map(DateOfBirth::iso),
+            nationality: c.nationality.as_ref().map(ToString::to_string),
+            preferences: c
+                .preferences
+                .iter()
+                .map(|p| CustomerPreferenceResponse::of(p, c.customer_number))
+                .collect(),
             landline_number: c.landline_number.as_ref().map(|l| l.as_str().to_string()),
+            email_verified_at: c.email_verified_at.as_ref().map(format_instant),
+            postal_addresses: c
+                .postal_addresses
+                .iter()
+                .map(|a| PostalAddressResponse::of(a, c.customer_number))
+                .collect(),
             telephone_number: c.mobile.as_ref().map(|m| m.e164().to_string()),
-            telephone_number_no_country_code: c.mobile.as_ref().map(|m| m.national_number().to_string()),
             customer_account_id: c.customer_account_id.as_ref().map(ToString::to_string),
-            preferences: Vec::new(),
-            postal_addresses: Vec::new(),
+            telephone_number_verified_at: c.telephone_number_verified_at.as_ref().map(format_instant),
+            telephone_number_no_country_code: c.mobile.as_ref().map(|m| m.national_number().to_string()),
         }
     }
 }

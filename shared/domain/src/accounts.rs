@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::customer::Customer;
 use crate::error::{DomainError, Listed, Missing, Refusal, UniqueValue};
-use crate::listed::ensure_changeable;
+use crate::listed::{ensure_changeable, ensure_removable};
 use crate::ports::{Port, ProfileReads, ProfileWrites};
 use crate::values::{AccountId, Actor, CustomerNumber, ItemId, OrganisationId, TextRule};
 use chrono::{DateTime, Utc};
@@ -162,7 +162,7 @@ impl CustomerAccounts {
     ) -> Result<Customer, DomainError> {
         self.profiles
             .edit(Edit::of(org, number), |current, _| {
-                ensure_changeable(current)?;
+                ensure_removable(current)?;
                 if current.account(account_id).is_none() {
                     return Err(DomainError::NotFound(Missing::CustomerAccount));
                 }
@@ -180,10 +180,12 @@ impl CustomerAccounts {
             .await
     }
 
-    /// The live profile that holds the account.
+    /// The live profile that holds the account. A merged profile answers with its survivor, as
+    /// `GET /profiles/{n}` does (a connect moves the accounts along; an account a profile kept
+    /// from a merge by an earlier version is followed the same way).
     pub async fn owner(&self, org: OrganisationId, account_id: &AccountId) -> Result<Customer, DomainError> {
         match self.profiles.reads.profile_by_account(org, account_id).await? {
-            Some(c) if !c.is_expired(self.profiles.now()) => Ok(c),
+            Some(c) if !c.is_expired(self.profiles.now()) => self.profiles.following_merges(org, c).await,
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }

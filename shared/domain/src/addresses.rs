@@ -64,6 +64,15 @@ pub fn check_post_code(field: &str, country: &Country, post_code: &str) -> Resul
     Ok(())
 }
 
+/// A post code as searches compare it: upper-cased, without white space, so "sw1a 1aa" finds
+/// "SW1A 1AA" and "111 22" finds "11122".
+pub fn post_code_key(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostalAddress {
     pub id: ItemId,
@@ -75,6 +84,14 @@ pub struct PostalAddress {
 impl PostalAddress {
     pub fn new(details: PostalAddressDetails, now: DateTime<Utc>) -> Self {
         Self::create(details, ItemId::generate(), now)
+    }
+
+    /// For the `postCode` search parameter: `wanted` in [`post_code_key`] form.
+    pub fn has_post_code(&self, wanted: &str) -> bool {
+        self.details
+            .post_code
+            .as_deref()
+            .is_some_and(|c| post_code_key(c) == wanted)
     }
 
     /// For the `postalAddress` search parameter: part of any address line, ignoring case.

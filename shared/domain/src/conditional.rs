@@ -4,10 +4,9 @@
 
 use crate::clock::Clock;
 use crate::credentials::PasswordHash;
-use crate::customer::Customer;
+use crate::customer::{Customer, Status};
 use crate::error::{Contended, DomainError, Missing, Refusal};
 use crate::ports::{Change, Growth, ProfileReads, ProfileWrites, Requirement, StoreError};
-use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, OrganisationId, Version};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -145,6 +144,25 @@ impl Profiles {
         }
     }
 
+    /// The profile itself, or, for a merged (passive) one, the live profile it was merged into.
+    /// Connect keeps merge chains one step long; a longer one left by an earlier version is
+    /// followed to its end. A chain that comes back on itself cannot be written, so it is a fault.
+    pub async fn following_merges(&self, org: OrganisationId, customer: Customer) -> Result<Customer, DomainError> {
+        let mut customer = customer;
+        let mut seen = vec![customer.customer_number];
+        while let (Status::Passive, Some(survivor)) = (customer.status, customer.merged_into) {
+            if seen.contains(&survivor) {
+                return Err(DomainError::Internal(format!(
+                    "the merge chain from {} comes back to {survivor}",
+                    seen.first().map(ToString::to_string).unwrap_or_default()
+                )));
+            }
+            seen.push(survivor);
+            customer = self.live(org, survivor).await?;
+        }
+        Ok(customer)
+    }
+
     /// Reads the live profile, lets `decide` make its next version, and writes it if the
     /// profile is still at the version read. A lost race reads and decides again; with an
     /// expected version, a changed profile is refused instead.
@@ -197,14 +215,12 @@ impl From<StoreError> for DomainError {
         match e {
             StoreError::Missing => DomainError::NotFound(Missing::Profile),
             StoreError::Taken(value) => DomainError::Taken(value),
-            StoreError::RequirementFailed => DomainError::invalid(FieldError::new(
-                "preferenceId",
-                Problem::NotAllowed,
-                "the preference is not an active preference of the organisation",
-            )),
+            StoreError::RequirementFailed { exists: false } => DomainError::NotFound(Missing::Preference),
+            StoreError::RequirementFailed { exists: true } => DomainError::refused(Refusal::PreferenceInactive),
+            StoreError::TooLarge { items, max } => DomainError::refused(Refusal::TooLarge { items, max }),
             StoreError::Unavailable(m) => DomainError::Unavailable(m),
             StoreError::OutOfTime(m) => DomainError::OutOfTime(m),
-            StoreError::TooLarge(t) => DomainError::TooLarge(t),
+            StoreError::ItemTooLarge(t) => DomainError::TooLarge(t),
             StoreError::Corrupt(m) => DomainError::Internal(m),
             // Operations resolve these themselves; one that escapes is a fault of this service.
             e @ (StoreError::Conflict | StoreError::IdempotencyKeyRecorded) => DomainError::Internal(e.to_string()),

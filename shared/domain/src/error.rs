@@ -68,6 +68,8 @@ pub struct TooLarge {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
     Profile,
+    /// The profile a connect names in its body.
+    ProfileToConnect,
     PostalAddress,
     Ecard,
     Note,
@@ -123,8 +125,20 @@ pub enum Refusal {
     },
     /// A list of the profile is full.
     Limit { what: Listed, max: usize },
+    /// A connect would give the survivor more than a list holds (`total` of at most `max`).
+    MergeLimit { what: Listed, max: usize, total: usize },
+    /// One atomic write would hold more items than the store can write at once.
+    TooLarge { items: usize, max: usize },
     /// A customer with accounts has exactly one default account.
     LastDefaultAccount,
+    /// The preference chosen is not active in the catalogue.
+    PreferenceInactive,
+    /// A profile cannot be connected to itself, nor into a profile that was merged into it
+    /// (`named` is the profile in the path; `survivor` the one it is, or was merged into).
+    ConnectedToItself {
+        named: CustomerNumber,
+        survivor: CustomerNumber,
+    },
     /// The catalogue has a preference with this code (case-insensitively).
     PreferenceCodeTaken { code: String },
     /// Concurrent changes kept winning; the client may retry.

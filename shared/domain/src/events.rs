@@ -138,6 +138,8 @@ fn modification(old: &Customer, new: &Customer) -> ChangeType {
         (Status::Active, Status::Deleted) => return ChangeType::Deactivate,
         (Status::Deleted, Status::Active) => return ChangeType::Restore,
         (Status::Active, Status::Passive) => return ChangeType::Connect,
+        // A profile merged earlier, now pointing to the survivor of its survivor's merge.
+        (Status::Passive, Status::Passive) if old.merged_into != new.merged_into => return ChangeType::Connect,
         _ => {}
     }
     if old.profile_type == ProfileType::Temporary && new.profile_type != ProfileType::Temporary {
@@ -229,6 +231,23 @@ mod tests {
             (e.event_type, e.related_customer_numbers),
             (ChangeType::Connect, vec![nine])
         );
+        // A profile merged into 9 before, now pointing to 9's survivor: a connect of its own.
+        let mut earlier = c.clone();
+        earlier.status = Status::Passive;
+        earlier.merged_into = Some(nine);
+        let mut repointed = earlier.bumped();
+        let eleven = CustomerNumber::parse("n", 11).unwrap_or_else(|e| panic!("{e:?}"));
+        repointed.merged_into = Some(eleven);
+        let change = ProfileChange::Modified {
+            old: Box::new(earlier.clone()),
+            new: Box::new(repointed),
+        };
+        let e = CustomerChanged::from_change("e", &change, Utc::now());
+        assert_eq!(
+            (e.event_type, e.related_customer_numbers),
+            (ChangeType::Connect, vec![eleven])
+        );
+        assert_eq!(kind_of(&earlier, &earlier.bumped()), ChangeType::Update);
     }
 
     #[test]

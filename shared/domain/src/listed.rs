@@ -33,10 +33,24 @@ pub trait ListedItem: Clone + Send + Sync + 'static {
     }
 }
 
-/// A deactivated or merged profile's lists cannot be changed.
+/// A deactivated or merged profile's lists cannot be changed (but see [`ensure_removable`]).
 pub fn ensure_changeable(c: &Customer) -> Result<(), DomainError> {
     match c.status {
         Status::Active => Ok(()),
+        status => Err(DomainError::refused(Refusal::Status {
+            number: c.customer_number,
+            status,
+            action: Action::Change,
+        })),
+    }
+}
+
+/// Removing is allowed from a merged profile too: a connect moves everything to the survivor,
+/// but what a merge by an earlier version left on a merged profile can still be taken off it
+/// (freeing a customer account id).
+pub fn ensure_removable(c: &Customer) -> Result<(), DomainError> {
+    match c.status {
+        Status::Active | Status::Passive => Ok(()),
         status => Err(DomainError::refused(Refusal::Status {
             number: c.customer_number,
             status,
@@ -124,7 +138,7 @@ impl<T: ListedItem> ProfileList<T> {
     ) -> Result<Customer, DomainError> {
         self.profiles
             .edit(Edit::of(org, number), |current, _| {
-                ensure_changeable(current)?;
+                ensure_removable(current)?;
                 let mut next = current.bumped();
                 let list = T::list_mut(&mut next);
                 let before = list.len();

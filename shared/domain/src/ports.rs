@@ -27,9 +27,13 @@ pub enum StoreError {
     /// Another create already recorded this idempotency key.
     #[error("the idempotency key is already recorded")]
     IdempotencyKeyRecorded,
-    /// A requirement of the write did not hold (a chosen preference is not active).
+    /// The write would hold more items than the store writes in one atomic step.
+    #[error("{items} items in one atomic write, more than {max}")]
+    TooLarge { items: usize, max: usize },
+    /// A requirement of the write did not hold: a chosen preference is not active, or (when
+    /// `exists` is false) not in the catalogue at all.
     #[error("a requirement of the write does not hold")]
-    RequirementFailed,
+    RequirementFailed { exists: bool },
     /// The database is unreachable, throttling or failing: the caller may retry later.
     #[error("{0}")]
     Unavailable(String),
@@ -38,7 +42,7 @@ pub enum StoreError {
     OutOfTime(String),
     /// The profile would outgrow the size its change may give it; nothing was written.
     #[error("the profile would be too large: {0:?}")]
-    TooLarge(TooLarge),
+    ItemTooLarge(TooLarge),
     /// Stored data that cannot be read, or a write that cannot be expressed.
     #[error("{0}")]
     Corrupt(String),
@@ -210,7 +214,9 @@ pub trait ProfileWrites: Send + Sync {
 
     /// Replaces each change's `previous` with its `next` if every stored version is still the
     /// `previous` one and every requirement holds, moving guards and search entries along; all
-    /// changes or none.
+    /// changes or none. A unique value one change gives up and another takes (a merge moving
+    /// customer accounts) passes from one to the other. Too much for one atomic step is
+    /// `TooLarge`, and nothing is written.
     async fn write(
         &self,
         changes: &[Change<'_>],

@@ -3,7 +3,7 @@
 use crate::records::ProfileRecord;
 use aws_sdk_dynamodb::types::AttributeValue;
 use customers_domain::credentials::AttemptKey;
-use customers_domain::customer::{Customer, SearchKey, UniqueClaim};
+use customers_domain::customer::{Customer, SearchKey, UniqueClaim, first_word};
 use customers_domain::ports::{StoreError, Unreadable};
 use customers_domain::profiles::IdempotencyKey;
 use customers_domain::values::{CustomerNumber, ItemId, OrganisationId};
@@ -75,19 +75,35 @@ pub(crate) fn guard_item(org: OrganisationId, claim: &UniqueClaim, customer: &Cu
     item
 }
 
-/// The partition of a search key and the sort-key prefix to query within it.
+/// The partition of a search key and the sort-key prefix to query within it. A key whose query
+/// may be partial (a first name as a prefix, a national number without its country code) keeps
+/// the rest of its value at the front of the sort key.
 pub(crate) fn search_partition(org: OrganisationId, key: &SearchKey) -> (String, String) {
     match key {
         SearchKey::Email(e) => (format!("SEARCH#{org}#EMAIL#{e}"), String::new()),
-        SearchKey::Telephone(t) => (format!("SEARCH#{org}#PHONE#{t}"), String::new()),
+        SearchKey::Telephone { national, country_code } => {
+            let prefix = if country_code.is_empty() {
+                String::new()
+            } else {
+                format!("{country_code}#")
+            };
+            (format!("SEARCH#{org}#PHONE#{national}"), prefix)
+        }
         SearchKey::VippsId(v) => (format!("SEARCH#{org}#VIPPS#{v}"), String::new()),
+        SearchKey::Landline(l) => (format!("SEARCH#{org}#LANDLINE#{l}"), String::new()),
         SearchKey::Name { surname, first_name } => (format!("SEARCH#{org}#SURNAME#{surname}"), first_name.clone()),
+        SearchKey::FirstName(f) => (format!("SEARCH#{org}#FIRSTNAME#{}", first_word(f)), f.clone()),
+        SearchKey::DateOfBirth(d) => (format!("SEARCH#{org}#BIRTH#{}", d.format("%Y-%m-%d")), String::new()),
+        SearchKey::PostCode(p) => (format!("SEARCH#{org}#POSTCODE#{p}"), String::new()),
     }
 }
 
 fn search_sk(key: &SearchKey, number: CustomerNumber) -> String {
     match key {
-        SearchKey::Name { first_name, .. } => format!("{first_name}#{:020}", number.value()),
+        SearchKey::Name { first_name, .. } | SearchKey::FirstName(first_name) => {
+            format!("{first_name}#{:020}", number.value())
+        }
+        SearchKey::Telephone { country_code, .. } => format!("{country_code}#{:020}", number.value()),
         _ => format!("{:020}", number.value()),
     }
 }

@@ -4,7 +4,7 @@
 use crate::error::{unavailable, within_deadline};
 use crate::items::{self, EXPIRES_AT, Item, PASSWORD_HASH, PK, SK, VERSION, n, s};
 use crate::store::DynamoStore;
-use crate::transact::{Failure, Part, claim_kind};
+use crate::transact::{Failure, Part, TRANSACTION_MAX_ITEMS, claim_kind};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
@@ -29,21 +29,10 @@ fn batch(items: Vec<Item>) -> Batch {
     batch
 }
 
-/// A name entry matches by surname and first-name prefix; the others exactly.
+/// Whether the profile is still filed under the key searched for (an entry whose profile moved on
+/// is stale, not a match).
 fn files_under(customer: &Customer, wanted: &SearchKey) -> bool {
-    customer.search_keys().iter().any(|have| match (have, wanted) {
-        (
-            SearchKey::Name {
-                surname: hs,
-                first_name: hf,
-            },
-            SearchKey::Name {
-                surname: ws,
-                first_name: wf,
-            },
-        ) => hs == ws && hf.starts_with(wf.as_str()),
-        _ => have == wanted,
-    })
+    customer.search_keys().iter().any(|have| wanted.finds(have))
 }
 
 impl DynamoStore {
@@ -115,10 +104,15 @@ impl DynamoStore {
     }
 
     /// Everything that takes one profile from `previous` to `next`: the profile item, and the
-    /// guards and search entries that change (all of them when the expiry moves, to move their TTL).
+    /// guards and search entries that change (all of them when the expiry moves, to move their
+    /// TTL). `moving` holds the values the changes of the same transaction give up, by giver, and
+    /// `taken` those of them another change takes: such a guard is not deleted by its giver but
+    /// put once, for its taker, on condition that the giver still holds it.
     fn change_writes(
         &self,
         change: &Change<'_>,
+        moving: &HashMap<UniqueClaim, CustomerNumber>,
+        taken: &BTreeSet<UniqueClaim>,
         now: DateTime<Utc>,
     ) -> Result<Vec<(Part, TransactWriteItem)>, StoreError> {
         let (previous, next) = (change.previous, change.next);
@@ -129,11 +123,17 @@ impl DynamoStore {
         let old_claims: BTreeSet<UniqueClaim> = previous.unique_claims().into_iter().collect();
         let new_claims: BTreeSet<UniqueClaim> = next.unique_claims().into_iter().collect();
         for claim in old_claims.difference(&new_claims) {
-            writes.push((Part::Guard(claim_kind(claim)), self.guard_delete(org, claim, number)?));
+            if !taken.contains(claim) {
+                writes.push((Part::Guard(claim_kind(claim)), self.guard_delete(org, claim, number)?));
+            }
         }
         for claim in &new_claims {
             if !old_claims.contains(claim) || expiry_moved {
-                writes.push((Part::Guard(claim_kind(claim)), self.guard_put(org, claim, next, now)?));
+                let from = moving.get(claim).copied().filter(|giver| *giver != number);
+                writes.push((
+                    Part::Guard(claim_kind(claim)),
+                    self.guard_put(org, claim, next, from, now)?,
+                ));
             }
         }
         let old_keys: BTreeSet<SearchKey> = previous.search_keys().into_iter().collect();
@@ -276,7 +276,7 @@ impl ProfileWrites for DynamoStore {
         for claim in customer.unique_claims() {
             writes.push((
                 Part::Guard(claim_kind(&claim)),
-                self.guard_put(org, &claim, customer, profile.now)?,
+                self.guard_put(org, &claim, customer, None, profile.now)?,
             ));
         }
         for key in customer.search_keys() {
@@ -323,6 +323,8 @@ impl ProfileWrites for DynamoStore {
                 .set_key(Some(items::preference_key(*org, *id)))
                 .condition_expression("isActive = :yes")
                 .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                // The preference as it is, to tell an inactive one from one that does not exist.
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                 .build()
                 .map_err(|e| StoreError::Corrupt(format!("ConditionCheck: {e}")))?;
             writes.push((
@@ -330,9 +332,27 @@ impl ProfileWrites for DynamoStore {
                 TransactWriteItem::builder().condition_check(check).build(),
             ));
         }
+        // Values one change gives up and another takes: each guard is then written once.
+        let mut moving: HashMap<UniqueClaim, CustomerNumber> = HashMap::new();
+        let mut taken: BTreeSet<UniqueClaim> = BTreeSet::new();
+        for change in changes {
+            let old: BTreeSet<UniqueClaim> = change.previous.unique_claims().into_iter().collect();
+            let new: BTreeSet<UniqueClaim> = change.next.unique_claims().into_iter().collect();
+            for claim in old.difference(&new) {
+                moving.insert(claim.clone(), change.previous.customer_number);
+            }
+            taken.extend(new.difference(&old).cloned());
+        }
+        taken.retain(|claim| moving.contains_key(claim));
         for change in changes {
             crate::size::check(Some(change.previous), change.next, change.growth)?;
-            writes.extend(self.change_writes(change, now)?);
+            writes.extend(self.change_writes(change, &moving, &taken, now)?);
+        }
+        if writes.len() > TRANSACTION_MAX_ITEMS {
+            return Err(StoreError::TooLarge {
+                items: writes.len(),
+                max: TRANSACTION_MAX_ITEMS,
+            });
         }
         self.transact("TransactWriteItems(write)", writes)
             .await

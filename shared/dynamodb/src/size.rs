@@ -105,7 +105,7 @@ pub(crate) fn check(previous: Option<&Customer>, next: &Customer, growth: Growth
     if bytes <= before {
         return Ok(());
     }
-    Err(StoreError::TooLarge(TooLarge {
+    Err(StoreError::ItemTooLarge(TooLarge {
         bytes,
         limit,
         largest,

@@ -14,6 +14,9 @@ use customers_domain::ports::StoreError;
 use customers_domain::values::{CustomerNumber, OrganisationId};
 use std::time::Duration;
 
+/// The most actions one `TransactWriteItems` may hold.
+pub(crate) const TRANSACTION_MAX_ITEMS: usize = 100;
+
 /// Transactions cancelled only because another transaction held an item are tried again.
 const TRANSACTION_ATTEMPTS: u32 = 4;
 
@@ -53,8 +56,10 @@ impl Failure {
             } => StoreError::Taken(kind),
             Failure::Condition {
                 part: Part::Requirement,
-                ..
-            } => StoreError::RequirementFailed,
+                existing,
+            } => StoreError::RequirementFailed {
+                exists: existing.is_some(),
+            },
             Failure::Condition {
                 part: Part::Idempotency,
                 ..
@@ -113,15 +118,17 @@ impl DynamoStore {
     }
 
     /// A guard may be taken when free, when it already names this profile, or when the
-    /// profile holding it has expired (DynamoDB deletes expired items only eventually).
+    /// profile holding it has expired (DynamoDB deletes expired items only eventually). `from`
+    /// is a profile that gives the value up in the same transaction (a merge moving accounts).
     pub(crate) fn guard_put(
         &self,
         org: OrganisationId,
         claim: &UniqueClaim,
         customer: &Customer,
+        from: Option<CustomerNumber>,
         now: DateTime<Utc>,
     ) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
+        let mut put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(items::guard_item(org, claim, customer)))
             .condition_expression("attribute_not_exists(#pk) OR #owner = :me OR #exp <= :now")
@@ -129,8 +136,13 @@ impl DynamoStore {
             .expression_attribute_names("#owner", OWNER)
             .expression_attribute_names("#exp", EXPIRES_AT)
             .expression_attribute_values(":me", n(customer.customer_number.value()))
-            .expression_attribute_values(":now", n(now.timestamp()))
-            .build();
+            .expression_attribute_values(":now", n(now.timestamp()));
+        if let Some(giver) = from {
+            put = put
+                .condition_expression("attribute_not_exists(#pk) OR #owner = :me OR #owner = :giver OR #exp <= :now")
+                .expression_attribute_values(":giver", n(giver.value()));
+        }
+        let put = put.build();
         Ok(TransactWriteItem::builder().put(built("Put guard", put)?).build())
     }
 

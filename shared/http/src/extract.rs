@@ -49,26 +49,27 @@ where
         let verifier = Arc::<JwtVerifier>::from_ref(state);
         let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let organisation = verifier.organisation(authorization).await?;
-        let client_name = parts
-            .headers
-            .get(CLIENT_NAME)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                bad_request(
+        // Held to the rule of an author, as sent: it is recorded as the author of changes
+        // that name none. A value that is not visible ASCII cannot be read as text.
+        let client_name = match parts.headers.get(CLIENT_NAME).map(|v| v.to_str()) {
+            None => {
+                return Err(bad_request(
                     "ET-Client-Name",
                     ErrorCode::Header,
                     "The ET-Client-Name header is required: identify your client as <company>-<application>",
-                )
-            })?;
-        if client_name.chars().count() > 100 {
-            return Err(bad_request(
-                "ET-Client-Name",
-                ErrorCode::Header,
-                "The ET-Client-Name header must be at most 100 characters",
-            ));
-        }
+                ));
+            }
+            Some(Err(_)) => {
+                return Err(bad_request(
+                    "ET-Client-Name",
+                    ErrorCode::Header,
+                    "The ET-Client-Name header must be visible ASCII characters",
+                ));
+            }
+            Some(Ok(v)) => v,
+        };
+        Actor::parse("ET-Client-Name", client_name)
+            .map_err(|e| bad_request("ET-Client-Name", ErrorCode::Header, e.message))?;
         Ok(Self {
             organisation,
             client_name: client_name.to_string(),

@@ -191,7 +191,7 @@ impl Credentials {
             Err(StoreError::Conflict) => self.profiles.live(org, current.customer_number).await,
             // A profile stored larger than its ceiling (before sizes were kept) cannot record
             // the sign-in; the sign-in itself is valid.
-            Err(StoreError::TooLarge(t)) => {
+            Err(StoreError::ItemTooLarge(t)) => {
                 tracing::warn!(customer_number = %current.customer_number, bytes = t.bytes, "sign-in not recorded: the profile is too large");
                 Ok(current)
             }

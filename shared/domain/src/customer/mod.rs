@@ -5,7 +5,7 @@ mod keys;
 mod new;
 mod update;
 
-pub use keys::{SearchKey, UniqueClaim};
+pub use keys::{SearchKey, UniqueClaim, first_word};
 pub use new::NewCustomer;
 pub use update::{CustomerUpdate, PersonalDetails};
 

@@ -1,6 +1,8 @@
 //! The lifecycle's commands, parsed, and the profile each one makes of the current one.
 
+use super::merge::move_what_hangs_off;
 use crate::customer::{ChangeStamp, Customer, NewCustomer, PersonalDetails, ProfileType, Status};
+use crate::error::DomainError;
 use crate::values::{
     AccountId, Actor, Channel, CustomerNumber, CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, Language,
     MobileNumber, OrganisationId, Password, PersonName,
@@ -178,17 +180,39 @@ impl Connection {
         }
     }
 
-    /// The merged profile becomes Passive and points to the survivor; the survivor lists it.
-    pub fn apply(&self, survivor: &Customer, merged: &Customer, now: DateTime<Utc>) -> (Customer, Customer) {
+    /// The merged profile becomes Passive and points to the survivor, and what hangs off it
+    /// moves to the survivor. The survivor lists it, and the profiles merged into it before,
+    /// which now point to the survivor as well (`repointed`), so a merge chain is never longer
+    /// than one step.
+    pub fn apply(
+        &self,
+        survivor: &Customer,
+        merged: &Customer,
+        repointed: &[Customer],
+        now: DateTime<Utc>,
+    ) -> Result<(Customer, Customer, Vec<Customer>), DomainError> {
         let mut s = survivor.bumped();
-        if !s.related_customer_numbers.contains(&merged.customer_number) {
-            s.related_customer_numbers.push(merged.customer_number);
-        }
         s.changed = self.stamp(now);
         let mut m = merged.bumped();
         m.status = Status::Passive;
         m.merged_into = Some(survivor.customer_number);
         m.changed = self.stamp(now);
-        (s, m)
+        let joining = std::iter::once(merged.customer_number).chain(m.related_customer_numbers.drain(..));
+        for number in joining.collect::<Vec<_>>() {
+            if number != survivor.customer_number && !s.related_customer_numbers.contains(&number) {
+                s.related_customer_numbers.push(number);
+            }
+        }
+        move_what_hangs_off(&mut s, &mut m)?;
+        let others = repointed
+            .iter()
+            .map(|x| {
+                let mut next = x.bumped();
+                next.merged_into = Some(survivor.customer_number);
+                next.changed = self.stamp(now);
+                next
+            })
+            .collect();
+        Ok((s, m, others))
     }
 }

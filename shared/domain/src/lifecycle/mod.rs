@@ -3,6 +3,7 @@
 //! transition is one conditional write; a concurrent change makes it read and decide again.
 
 mod commands;
+mod merge;
 
 pub use commands::{
     Connection, Conversion, Deactivation, NewTemporaryCustomer, Restoration, TemporaryDetails, TemporaryUpdate,
@@ -14,9 +15,9 @@ use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, ProfileType, Status};
 use crate::error::{Action, Contended, DomainError, Missing, Refusal, UniqueValue, ensure_caller};
 use crate::ports::{
-    Change, CustomerNumbers, Growth, IdempotencyRecords, PasswordHashes, Port, ProfileReads, ProfileWrites, StoreError,
+    Change, CustomerNumbers, Growth, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads,
+    ProfileWrites, StoreError,
 };
-use crate::problems::{FieldError, Problem};
 use crate::profiles::{Created, Creator, Keyed};
 use crate::values::{CustomerNumber, OrganisationId};
 use chrono::{DateTime, Utc};
@@ -44,14 +45,19 @@ pub struct Connected {
 /// Deactivate, restore and connect permanent profiles.
 pub struct Lifecycle {
     profiles: Profiles,
+    batches: Arc<dyn ProfileBatches>,
 }
 
 impl Lifecycle {
-    pub const PORTS: &[Port] = &[Port::ProfileReads, Port::ProfileWrites];
+    pub const PORTS: &[Port] = &[Port::ProfileReads, Port::ProfileBatches, Port::ProfileWrites];
 
-    pub fn new<S: ProfileReads + ProfileWrites + 'static>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new<S: ProfileReads + ProfileBatches + ProfileWrites + 'static>(
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
-            profiles: Profiles::new(store, clock),
+            profiles: Profiles::new(store.clone(), clock),
+            batches: store,
         }
     }
 
@@ -109,47 +115,50 @@ impl Lifecycle {
         }
     }
 
-    /// Merges `connection.merged` into the survivor; both written in one atomic step.
+    /// Merges `connection.merged` into the survivor, in one atomic step: the merged profile
+    /// becomes passive, what hangs off it moves to the survivor, and the profiles merged into it
+    /// before point to the survivor too. Connecting into a merged profile connects into its
+    /// survivor, so every merged profile is one step from an active one.
     pub async fn connect(
         &self,
         org: OrganisationId,
         survivor_number: CustomerNumber,
         connection: Connection,
     ) -> Result<Connected, DomainError> {
+        let to_itself = |named: CustomerNumber| {
+            DomainError::refused(Refusal::ConnectedToItself {
+                named,
+                survivor: connection.merged,
+            })
+        };
         if connection.merged == survivor_number {
-            return Err(DomainError::invalid(FieldError::new(
-                "customerNumberToConnect",
-                Problem::NotAllowed,
-                "a profile cannot be connected to itself",
-            )));
+            return Err(to_itself(survivor_number));
         }
         let connection = &connection;
         let connected = retrying(Contended::Profile(survivor_number), || async move {
-            let survivor = self.profiles.live(org, survivor_number).await?;
+            let named = self.profiles.live(org, survivor_number).await?;
+            let survivor = self.profiles.following_merges(org, named).await?;
+            if survivor.customer_number == connection.merged {
+                return Err(to_itself(survivor_number));
+            }
             let merged = match self.profiles.live(org, connection.merged).await {
                 Err(DomainError::NotFound(Missing::Profile)) => {
-                    return Err(DomainError::invalid(
-                        FieldError::new(
-                            "customerNumberToConnect",
-                            Problem::NotAllowed,
-                            format!("there is no profile {} to connect", connection.merged),
-                        )
-                        .rejecting(connection.merged),
-                    ));
+                    return Err(DomainError::NotFound(Missing::ProfileToConnect));
                 }
                 other => other?,
             };
             if survivor.profile_type == ProfileType::Temporary {
                 return Err(DomainError::refused(Refusal::Temporary {
-                    number: survivor_number,
+                    number: survivor.customer_number,
                     action: Action::ConnectInto,
                 }));
             }
             ensure_active(&survivor, Action::ConnectInto)?;
             ensure_active(&merged, Action::Connect)?;
+            let repointed = self.merged_into(org, &merged).await?;
             let now = self.profiles.now();
-            let (next_survivor, next_merged) = connection.apply(&survivor, &merged, now);
-            let changes = [
+            let (next_survivor, next_merged, next_others) = connection.apply(&survivor, &merged, &repointed, now)?;
+            let mut changes = vec![
                 Change {
                     previous: &survivor,
                     next: &next_survivor,
@@ -163,6 +172,12 @@ impl Lifecycle {
                     growth: Growth::Record,
                 },
             ];
+            changes.extend(repointed.iter().zip(&next_others).map(|(previous, next)| Change {
+                previous,
+                next,
+                password: None,
+                growth: Growth::Record,
+            }));
             match self.profiles.writes.write(&changes, &[], now).await {
                 Ok(()) => Ok(Attempt::Done(Connected {
                     survivor: next_survivor,
@@ -173,8 +188,30 @@ impl Lifecycle {
             }
         })
         .await?;
-        tracing::info!(customer_number = %survivor_number, merged = %connection.merged, "profiles connected");
+        tracing::info!(customer_number = %connected.survivor.customer_number, merged = %connection.merged, "profiles connected");
         Ok(connected)
+    }
+
+    /// The live profiles merged into `profile` (those that still point to it), in one batch read.
+    async fn merged_into(&self, org: OrganisationId, profile: &Customer) -> Result<Vec<Customer>, DomainError> {
+        let mut numbers = profile.related_customer_numbers.clone();
+        numbers.sort();
+        numbers.dedup();
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.profiles.now();
+        let mut found: Vec<Customer> = self
+            .batches
+            .profiles(org, &numbers)
+            .await?
+            .readable()
+            .into_iter()
+            .filter(|c| !c.is_expired(now) && c.status == Status::Passive)
+            .filter(|c| c.merged_into == Some(profile.customer_number))
+            .collect();
+        found.sort_by_key(|c| c.customer_number);
+        Ok(found)
     }
 }
 

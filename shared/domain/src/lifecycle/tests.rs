@@ -180,12 +180,12 @@ async fn connect_refuses_itself_missing_and_merged_profiles() {
     };
     assert!(matches!(
         w.lifecycle.connect(org, a, connect(a)).await,
-        Err(DomainError::Invalid(_))
+        Err(DomainError::Refused(Refusal::ConnectedToItself { .. }))
     ));
     let missing = crate::values::CustomerNumber::parse("n", 999_999).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(matches!(
         w.lifecycle.connect(org, a, connect(missing)).await,
-        Err(DomainError::Invalid(_))
+        Err(DomainError::NotFound(Missing::ProfileToConnect))
     ));
     assert!(w.lifecycle.connect(org, a, connect(b)).await.is_ok());
     let again = w.lifecycle.connect(org, a, connect(b)).await;
@@ -199,5 +199,145 @@ async fn connect_refuses_itself_missing_and_merged_profiles() {
             }))
         ),
         "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_merge_chain_stays_one_step_long_and_what_hung_off_follows_the_survivor() {
+    let w = World::new();
+    let org = organisation(1);
+    let mut numbers = Vec::new();
+    for _ in 0..12 {
+        let created = w.profiles.create(org, new_customer(org, None), None).await;
+        numbers.push(created.unwrap_or_else(|e| panic!("{e:?}")).customer().customer_number);
+    }
+    let account = crate::accounts::NewAccount {
+        account_id: crate::values::AccountId::parse("accountId", "acc-first").unwrap_or_else(|e| panic!("{e:?}")),
+        alias: None,
+        make_default: true,
+    };
+    let first = numbers[0];
+    w.accounts
+        .add(org, first, account, actor("t"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let connect = |merged| Connection {
+        merged,
+        changed_by: actor("crm"),
+        changed_by_channel: channel("crm"),
+    };
+    // Each profile connected into the next: the old rule made a chain of eleven steps.
+    for pair in numbers.windows(2) {
+        w.lifecycle
+            .connect(org, pair[1], connect(pair[0]))
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let last = numbers[11];
+    for n in &numbers[..11] {
+        let stored = w
+            .store
+            .with_state(|s| s.profiles.get(&(org, *n)).cloned())
+            .ok()
+            .flatten();
+        assert_eq!(
+            stored.and_then(|c| c.merged_into),
+            Some(last),
+            "{n} points to the survivor"
+        );
+        let answered = w.profiles.get(org, *n).await.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(answered.customer_number, last);
+    }
+    let survivor = w.profiles.get(org, last).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let mut related = survivor.related_customer_numbers.clone();
+    related.sort();
+    assert_eq!(related, numbers[..11].to_vec());
+    let owner = w
+        .accounts
+        .owner(
+            org,
+            &crate::values::AccountId::parse("a", "acc-first").unwrap_or_else(|e| panic!("{e:?}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(owner.customer_number, last, "the account moved with each merge");
+    assert_eq!(owner.default_account.map(|a| a.to_string()), Some("acc-first".into()));
+
+    // Connecting into a merged profile connects into its survivor.
+    let extra = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .customer()
+        .customer_number;
+    let connected = w
+        .lifecycle
+        .connect(org, numbers[3], connect(extra))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(connected.survivor.customer_number, last);
+    let stored = w
+        .store
+        .with_state(|s| s.profiles.get(&(org, extra)).cloned())
+        .ok()
+        .flatten();
+    assert_eq!(stored.and_then(|c| c.merged_into), Some(last));
+    // A survivor cannot be connected into a profile merged into it.
+    let back = w.lifecycle.connect(org, first, connect(last)).await;
+    assert!(matches!(back, Err(DomainError::Invalid(_))), "{back:?}");
+}
+
+#[tokio::test]
+async fn what_an_earlier_merge_left_on_a_merged_profile_can_be_removed_but_not_added_to() {
+    let w = World::new();
+    let org = organisation(1);
+    let n = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .customer()
+        .customer_number;
+    let account = |id: &str| crate::accounts::NewAccount {
+        account_id: crate::values::AccountId::parse("accountId", id).unwrap_or_else(|e| panic!("{e:?}")),
+        alias: None,
+        make_default: false,
+    };
+    w.accounts
+        .add(org, n, account("left-behind"), actor("t"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    // A profile merged by an earlier version: passive, its account still on it.
+    let _ = w.store.with_state(|s| {
+        if let Some(c) = s.profiles.get_mut(&(org, n)) {
+            c.status = Status::Passive;
+        }
+    });
+    let added = w.accounts.add(org, n, account("new"), actor("t")).await;
+    assert!(
+        matches!(added, Err(DomainError::Refused(Refusal::Status { .. }))),
+        "{added:?}"
+    );
+    let left = crate::values::AccountId::parse("accountId", "left-behind").unwrap_or_else(|e| panic!("{e:?}"));
+    let removed = w
+        .accounts
+        .remove(org, n, &left)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(removed.customer_accounts.is_empty());
+    let other = w
+        .profiles
+        .create(org, new_customer(org, None), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .customer()
+        .customer_number;
+    assert!(
+        w.accounts
+            .add(org, other, account("left-behind"), actor("t"))
+            .await
+            .is_ok(),
+        "the freed account id can be used again"
     );
 }

@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::conditional::{Edit, ExpectedVersion, Profiles};
 use crate::customer::Customer;
 use crate::error::{DomainError, Listed, Missing, Refusal};
-use crate::listed::ensure_changeable;
+use crate::listed::{ensure_changeable, ensure_removable};
 use crate::ports::{Port, ProfileReads, ProfileWrites, Requirement};
 use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, ItemId, OrganisationId, TextRule};
@@ -148,7 +148,7 @@ impl CustomerPreferences {
     ) -> Result<Customer, DomainError> {
         self.profiles
             .edit(Edit::of(org, number), |current, _| {
-                ensure_changeable(current)?;
+                ensure_removable(current)?;
                 if !current.preferences.iter().any(|p| p.preference_id == id) {
                     return Err(DomainError::NotFound(Missing::ChosenPreference));
                 }

@@ -4,14 +4,15 @@ pub mod catalogue;
 pub mod choices;
 
 pub use catalogue::{Catalogue, Preference, PreferenceDetails};
-pub use choices::{ChosenPreference, CustomerPreferences, PreferenceChoice};
+pub use choices::{ChosenPreference, CustomerPreferences, MAX_CHOSEN, PreferenceChoice};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::DomainError;
-    use crate::error::Refusal;
+    use crate::error::{Missing, Refusal};
     use crate::testing::{World, new_customer, organisation};
+    use crate::values::ItemId;
 
     fn details(code: &str, is_active: bool) -> PreferenceDetails {
         PreferenceDetails {
@@ -57,7 +58,19 @@ mod tests {
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         let inactive = w.choices.choose(org, n, choice).await;
-        assert!(matches!(inactive, Err(DomainError::Invalid(_))), "{inactive:?}");
+        assert!(
+            matches!(inactive, Err(DomainError::Refused(Refusal::PreferenceInactive))),
+            "{inactive:?}"
+        );
+        let unknown = PreferenceChoice {
+            preference_id: ItemId::parse("id", 4_242_424).unwrap_or_else(|e| panic!("{e:?}")),
+            value: None,
+        };
+        let unknown = w.choices.choose(org, n, unknown).await;
+        assert!(
+            matches!(unknown, Err(DomainError::NotFound(Missing::Preference))),
+            "{unknown:?}"
+        );
         // Renaming frees the old code.
         w.catalogue
             .update(org, news.id, details("LETTERS", true))

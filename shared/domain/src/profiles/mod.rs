@@ -34,8 +34,6 @@ const SEARCH_BATCH: usize = 100;
 pub const BULK_MAX: usize = 1000;
 /// Profiles a bulk lookup reads at once.
 const BULK_BATCH: usize = 100;
-/// A merge chain longer than this is a fault, not data.
-const MAX_MERGE_HOPS: usize = 8;
 
 /// Profiles to look up at once: by number, or else by reference; answered in this order.
 #[derive(Debug, Clone)]
@@ -119,18 +117,8 @@ impl ProfileService {
 
     /// A profile; a merged (passive) number answers with the profile it was merged into.
     pub async fn get(&self, org: OrganisationId, number: CustomerNumber) -> Result<Customer, DomainError> {
-        let mut customer = self.profiles.live(org, number).await?;
-        for _ in 0..MAX_MERGE_HOPS {
-            match (customer.status, customer.merged_into) {
-                (Status::Passive, Some(survivor)) => {
-                    customer = self.profiles.live(org, survivor).await?;
-                }
-                _ => return Ok(customer),
-            }
-        }
-        Err(DomainError::Internal(format!(
-            "the merge chain from {number} is too long"
-        )))
+        let customer = self.profiles.live(org, number).await?;
+        self.profiles.following_merges(org, customer).await
     }
 
     /// A full update. Without an expected version the last write wins; with one, a changed
@@ -268,10 +256,11 @@ impl ProfileService {
         Ok(None)
     }
 
-    /// The live profile holding a customerRef.
+    /// The live profile holding a customerRef; a merged one answers with its survivor, as
+    /// [`ProfileService::get`] does.
     pub async fn by_ref(&self, org: OrganisationId, reference: &CustomerRef) -> Result<Customer, DomainError> {
         match self.profiles.reads.profile_by_ref(org, reference).await? {
-            Some(c) if !c.is_expired(self.profiles.now()) => Ok(c),
+            Some(c) if !c.is_expired(self.profiles.now()) => self.profiles.following_merges(org, c).await,
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }

@@ -1,10 +1,13 @@
-//! Finding profiles. A search starts from the most selective value it is given that the store
-//! keeps entries for, and narrows by every other value: all must match.
+//! Finding profiles. Every parameter of the contract but `postalAddress` (a fragment of an address
+//! line) can start a search on its own: the store keeps an entry per profile and value. A search
+//! starts from the most selective value it is given and narrows by every other one: all must
+//! match.
 
+use crate::addresses::post_code_key;
 use crate::customer::{Customer, ProfileType, SearchKey, Status};
 use crate::error::DomainError;
 use crate::problems::{FieldError, Problem};
-use crate::values::{CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, PersonName, VippsId};
+use crate::values::{CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, PersonName, PhoneSearch, VippsId};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub const DEFAULT_MAX_RESULT_SET: usize = 100;
@@ -14,7 +17,7 @@ pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_PAGE: u32 = 100_000;
 
 /// The parameters that can start a search, named when none is given.
-pub const STARTING_PARAMETERS: &str = "email, countryCode with telephoneNumberNoCountryCode, telephoneNumber, customerRef, vippsId, surname (optionally with firstName)";
+pub const STARTING_PARAMETERS: &str = "email, telephoneNumber, telephoneNumberNoCountryCode (with or without countryCode), customerRef, vippsId, landlineNumber, dateOfBirth, surname, postCode, firstName";
 
 /// The values a search is given, parsed.
 #[derive(Debug, Clone, Default)]
@@ -22,8 +25,7 @@ pub struct SearchCriteria {
     pub first_name: Option<PersonName>,
     pub surname: Option<PersonName>,
     pub email: Option<EmailAddress>,
-    /// E.164.
-    pub telephone: Option<String>,
+    pub telephone: Option<PhoneSearch>,
     pub landline: Option<LandlineNumber>,
     pub date_of_birth: Option<DateOfBirth>,
     pub vipps_id: Option<VippsId>,
@@ -49,7 +51,7 @@ pub struct CustomerQuery {
     first_name: Option<String>,
     surname: Option<String>,
     email: Option<String>,
-    telephone: Option<String>,
+    telephone: Option<PhoneSearch>,
     landline: Option<String>,
     date_of_birth: Option<NaiveDate>,
     vipps_id: Option<String>,
@@ -60,31 +62,71 @@ pub struct CustomerQuery {
     pub max_result_set: usize,
 }
 
+/// Why a search cannot start, and what to add.
+fn no_start(c: &SearchCriteria) -> DomainError {
+    let message = if c.postal_address.is_some() {
+        format!(
+            "postalAddress only narrows a search (a part of an address line cannot be looked up on its own): add postCode, or another of: {STARTING_PARAMETERS}"
+        )
+    } else if c.telephone == Some(PhoneSearch::CountryCodeOnly) {
+        format!(
+            "countryCode alone cannot start a search (it is ignored without telephoneNumberNoCountryCode): add telephoneNumberNoCountryCode, or another of: {STARTING_PARAMETERS}"
+        )
+    } else {
+        format!("a search needs at least one of: {STARTING_PARAMETERS}")
+    };
+    DomainError::invalid(FieldError::new("", Problem::SearchNeedsStart, message))
+}
+
 impl CustomerQuery {
     pub fn new(c: SearchCriteria) -> Result<Self, DomainError> {
-        let surname = c.surname.map(|s| s.search_form()).filter(|s| !s.is_empty());
-        let first_name = c.first_name.map(|s| s.search_form()).filter(|s| !s.is_empty());
-        let email = c.email.map(|e| e.key());
-        // The most selective key given starts the search.
+        let surname = c
+            .surname
+            .as_ref()
+            .map(PersonName::search_form)
+            .filter(|s| !s.is_empty());
+        let first_name = c
+            .first_name
+            .as_ref()
+            .map(PersonName::search_form)
+            .filter(|s| !s.is_empty());
+        let email = c.email.as_ref().map(EmailAddress::key);
+        let post_code = c.post_code.as_deref().map(post_code_key).filter(|p| !p.is_empty());
+        let date_of_birth = c.date_of_birth.map(DateOfBirth::date);
+        // The most selective value given starts the search: identifiers first (one profile
+        // each, or a household's), then a birth date (a register spread over some 30,000 days),
+        // a surname (with the first name, when given), a post code, and a first name alone.
         let start = if let Some(e) = &email {
             SearchStart::Indexed(SearchKey::Email(e.clone()))
-        } else if let Some(t) = &c.telephone {
-            SearchStart::Indexed(SearchKey::Telephone(t.clone()))
+        } else if let Some(PhoneSearch::Whole(m)) = &c.telephone {
+            SearchStart::Indexed(SearchKey::Telephone {
+                national: m.national_number().to_string(),
+                country_code: m.country_code().to_string(),
+            })
         } else if let Some(r) = &c.customer_ref {
             SearchStart::CustomerRef(r.clone())
         } else if let Some(v) = &c.vipps_id {
             SearchStart::Indexed(SearchKey::VippsId(v.as_str().to_string()))
+        } else if let Some(l) = &c.landline {
+            SearchStart::Indexed(SearchKey::Landline(l.as_str().to_string()))
+        } else if let Some(PhoneSearch::National(n)) = &c.telephone {
+            SearchStart::Indexed(SearchKey::Telephone {
+                national: n.clone(),
+                country_code: String::new(),
+            })
+        } else if let Some(d) = date_of_birth {
+            SearchStart::Indexed(SearchKey::DateOfBirth(d))
         } else if let Some(s) = &surname {
             SearchStart::Indexed(SearchKey::Name {
                 surname: s.clone(),
                 first_name: first_name.clone().unwrap_or_default(),
             })
+        } else if let Some(p) = &post_code {
+            SearchStart::Indexed(SearchKey::PostCode(p.clone()))
+        } else if let Some(f) = &first_name {
+            SearchStart::Indexed(SearchKey::FirstName(f.clone()))
         } else {
-            return Err(DomainError::invalid(FieldError::new(
-                "",
-                Problem::SearchNeedsStart,
-                format!("a search needs at least one of: {STARTING_PARAMETERS}"),
-            )));
+            return Err(no_start(&c));
         };
         Ok(Self {
             start,
@@ -93,11 +135,11 @@ impl CustomerQuery {
             email,
             telephone: c.telephone,
             landline: c.landline.map(|l| l.as_str().to_string()),
-            date_of_birth: c.date_of_birth.map(DateOfBirth::date),
+            date_of_birth,
             vipps_id: c.vipps_id.map(|v| v.as_str().to_string()),
             customer_ref: c.customer_ref.map(|r| r.as_str().to_string()),
             postal_address: c.postal_address.map(|a| a.to_lowercase()),
-            post_code: c.post_code,
+            post_code,
             include_temporary: c.include_temporary,
             max_result_set: c.max_result_set,
         })
@@ -121,10 +163,7 @@ impl CustomerQuery {
                 .email
                 .as_deref()
                 .is_none_or(|e| c.email.as_ref().is_some_and(|x| x.key() == e))
-            && self
-                .telephone
-                .as_deref()
-                .is_none_or(|t| c.mobile.as_ref().is_some_and(|m| m.e164() == t))
+            && self.telephone.as_ref().is_none_or(|t| t.matches(c.mobile.as_ref()))
             && self
                 .landline
                 .as_deref()
@@ -144,11 +183,10 @@ impl CustomerQuery {
                 .postal_address
                 .as_deref()
                 .is_none_or(|l| c.postal_addresses.iter().any(|a| a.has_line(l)))
-            && self.post_code.as_deref().is_none_or(|code| {
-                c.postal_addresses
-                    .iter()
-                    .any(|a| a.details.post_code.as_deref() == Some(code))
-            })
+            && self
+                .post_code
+                .as_deref()
+                .is_none_or(|code| c.postal_addresses.iter().any(|a| a.has_post_code(code)))
     }
 }
 
@@ -157,4 +195,71 @@ impl CustomerQuery {
 pub struct Page {
     pub page: u32,
     pub per_page: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::{CustomerRef, MobileNumber};
+
+    fn parsed<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+        r.unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// Every parameter given; each step takes away the one the search started from.
+    #[test]
+    fn a_search_starts_from_the_most_selective_value_it_is_given() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let mobile = parsed(MobileNumber::parse(Some("+47"), Some("41234567"), None));
+        let mut c = SearchCriteria {
+            first_name: Some(parsed(PersonName::parse("firstName", "Kari Anne"))),
+            surname: Some(parsed(PersonName::parse("surname", "Fjellheim"))),
+            email: Some(parsed(EmailAddress::parse("email", "Kari@example.org"))),
+            telephone: mobile.map(PhoneSearch::Whole),
+            landline: Some(parsed(LandlineNumber::parse("landlineNumber", "+4722123456"))),
+            date_of_birth: Some(parsed(DateOfBirth::parse("dateOfBirth", "1990-05-17", today))),
+            vipps_id: Some(parsed(VippsId::parse("vippsId", "v-1"))),
+            customer_ref: Some(parsed(CustomerRef::parse("customerRef", "r-1"))),
+            postal_address: Some("Storgata".into()),
+            post_code: Some("sw1a 1aa".into()),
+            include_temporary: false,
+            max_result_set: 10,
+        };
+        let start = |c: &SearchCriteria| CustomerQuery::new(c.clone()).map(|q| q.start).ok();
+        let indexed = |k: SearchKey| Some(SearchStart::Indexed(k));
+        assert_eq!(start(&c), indexed(SearchKey::Email("kari@example.org".into())));
+        c.email = None;
+        let phone = |cc: &str| SearchKey::Telephone {
+            national: "41234567".into(),
+            country_code: cc.into(),
+        };
+        assert_eq!(start(&c), indexed(phone("+47")));
+        c.telephone = Some(PhoneSearch::National("41234567".into()));
+        assert_eq!(start(&c), c.customer_ref.clone().map(SearchStart::CustomerRef));
+        c.customer_ref = None;
+        assert_eq!(start(&c), indexed(SearchKey::VippsId("v-1".into())));
+        c.vipps_id = None;
+        assert_eq!(start(&c), indexed(SearchKey::Landline("+4722123456".into())));
+        c.landline = None;
+        assert_eq!(start(&c), indexed(phone("")));
+        c.telephone = Some(PhoneSearch::CountryCodeOnly);
+        let birth = NaiveDate::from_ymd_opt(1990, 5, 17).unwrap_or_default();
+        assert_eq!(start(&c), indexed(SearchKey::DateOfBirth(birth)));
+        c.date_of_birth = None;
+        let name = SearchKey::Name {
+            surname: "fjellheim".into(),
+            first_name: "kari anne".into(),
+        };
+        assert_eq!(start(&c), indexed(name));
+        c.surname = None;
+        assert_eq!(start(&c), indexed(SearchKey::PostCode("SW1A1AA".into())));
+        c.post_code = None;
+        assert_eq!(start(&c), indexed(SearchKey::FirstName("kari anne".into())));
+        c.first_name = None;
+        assert_eq!(
+            start(&c),
+            None,
+            "a part of an address line and a country code start nothing"
+        );
+    }
 }

@@ -194,8 +194,19 @@ async fn searches_start_from_a_key_and_every_criterion_must_match() {
             .map(|f| f.is_empty())
             .unwrap_or(false)
     );
-    let nothing_to_start = SearchCriteria {
+    let by_first_name = SearchCriteria {
         first_name: Some(name_of("Ola")),
+        max_result_set: 10,
+        ..Default::default()
+    };
+    let found = w
+        .profiles
+        .find(org, by_first_name)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(found.len(), 2, "a first name alone starts a search");
+    let nothing_to_start = SearchCriteria {
+        postal_address: Some("storgata".into()),
         max_result_set: 10,
         ..Default::default()
     };

@@ -185,21 +185,11 @@ impl ProfileSearch for InMemoryStore {
         _after: Option<FindCursor>,
         _limit: usize,
     ) -> Result<FoundPage, StoreError> {
-        let wanted = |k: &SearchKey| match (k, key) {
-            (
-                SearchKey::Name { surname, first_name },
-                SearchKey::Name {
-                    surname: s,
-                    first_name: f,
-                },
-            ) => surname == s && first_name.starts_with(f.as_str()),
-            (have, want) => have == want,
-        };
         self.with_state(|s| {
             let customers: Vec<Customer> = s
                 .profiles
                 .iter()
-                .filter(|((o, _), c)| *o == org && c.search_keys().iter().any(wanted))
+                .filter(|((o, _), c)| *o == org && c.search_keys().iter().any(|have| key.finds(have)))
                 .map(|(_, c)| c.clone())
                 .collect();
             FoundPage {
@@ -259,10 +249,21 @@ impl ProfileWrites for InMemoryStore {
     ) -> Result<(), StoreError> {
         let mut s = self.locked_for_write()?;
         for Requirement::ActivePreference(org, id) in requirements {
-            if !s.preferences.get(&(*org, *id)).is_some_and(|p| p.details.is_active) {
-                return Err(StoreError::RequirementFailed);
+            match s.preferences.get(&(*org, *id)) {
+                Some(p) if p.details.is_active => {}
+                found => {
+                    return Err(StoreError::RequirementFailed {
+                        exists: found.is_some(),
+                    });
+                }
             }
         }
+        // Claims are checked as if every change had given up its old ones first, so that a
+        // value one change gives up and another takes passes between them.
+        let mut after = State {
+            claims: s.claims.clone(),
+            ..State::default()
+        };
         for change in changes {
             let org = change.next.organisation_id;
             match s.profiles.get(&(org, change.previous.customer_number)) {
@@ -270,19 +271,23 @@ impl ProfileWrites for InMemoryStore {
                 Some(stored) if stored.version != change.previous.version => return Err(StoreError::Conflict),
                 Some(_) => {}
             }
+            after.release(org, change.previous);
+        }
+        for change in changes {
+            let org = change.next.organisation_id;
             if let Some(claim) = change
                 .next
                 .unique_claims()
                 .into_iter()
-                .find(|claim| !s.claimable(org, claim, change.next.customer_number, now))
+                .find(|claim| !after.claimable(org, claim, change.next.customer_number, now))
             {
                 return Err(taken(&claim));
             }
+            after.claim(org, change.next);
         }
+        s.claims = after.claims;
         for change in changes {
             let org = change.next.organisation_id;
-            s.release(org, change.previous);
-            s.claim(org, change.next);
             s.profiles
                 .insert((org, change.next.customer_number), change.next.clone());
             if let Some(hash) = change.password {

@@ -10,11 +10,13 @@ pub struct Country(String);
 
 impl Country {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        // Codes are compared without regard to case, and taken as sent otherwise.
-        let code = raw.to_uppercase();
-        match isocountry::CountryCode::for_alpha3(&code) {
-            Ok(c) => Ok(Self(c.alpha3().to_string())),
-            Err(_) => Err(FieldError::new(
+        // Codes are compared without regard to case, and taken as sent otherwise. Only ASCII
+        // letters are codes: Unicode case mapping would turn "ıta" into "ITA".
+        let code = raw.to_ascii_uppercase();
+        let letters = raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_alphabetic());
+        match isocountry::CountryCode::for_alpha3(&code).ok().filter(|_| letters) {
+            Some(c) => Ok(Self(c.alpha3().to_string())),
+            None => Err(FieldError::new(
                 field,
                 Problem::Format,
                 format!("{field} must be an ISO 3166-1 alpha-3 country code, such as NOR"),
@@ -86,15 +88,18 @@ impl Language {
     }
 
     fn parse_iso6393(raw: &str) -> Result<Self, FieldError> {
-        let code = raw.to_lowercase();
-        let lang = isolang::Language::from_639_3(&code).ok_or_else(|| {
-            FieldError::new(
-                "languagePreferenceISO6393",
-                Problem::Format,
-                "languagePreferenceISO6393 must be an ISO 639-3 language code, such as NOB",
-            )
-            .rejecting(raw)
-        })?;
+        let code = raw.to_ascii_lowercase();
+        let letters = raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_alphabetic());
+        let lang = isolang::Language::from_639_3(&code)
+            .filter(|_| letters)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "languagePreferenceISO6393",
+                    Problem::Format,
+                    "languagePreferenceISO6393 must be an ISO 639-3 language code, such as NOB",
+                )
+                .rejecting(raw)
+            })?;
         let legacy = match lang.to_639_3() {
             // The contract pairs the default NOB with the legacy NO.
             "nob" => Some("NO".to_string()),
@@ -107,11 +112,13 @@ impl Language {
     }
 
     fn parse_legacy(raw: &str) -> Result<Self, FieldError> {
-        let code = raw.to_lowercase();
+        let code = raw.to_ascii_lowercase();
+        let letters = raw.len() == 2 && raw.bytes().all(|b| b.is_ascii_alphabetic());
         let iso6393 = match code.as_str() {
             "no" | "nb" => Some("nob"),
             _ => isolang::Language::from_639_1(&code).map(|l| l.to_639_3()),
         }
+        .filter(|_| letters)
         .ok_or_else(|| {
             FieldError::new(
                 "languagePreference",

@@ -14,6 +14,6 @@ pub use email::EmailAddress;
 pub use ids::{CustomerNumber, CustomerRef, CustomerUuid, ItemId, OrganisationId, Version};
 pub use language::{Country, Language};
 pub use password::Password;
-pub use telephone::{LandlineNumber, MobileNumber, parse_country_code};
+pub use telephone::{LandlineNumber, MobileNumber, PhoneSearch, parse_country_code};
 pub use text::{AccountId, Actor, Channel, PersonName, TextRule, VippsId};
 pub use time::{DateOfBirth, YEARS, format_instant, in_future, parse_date, parse_instant};

@@ -17,6 +17,12 @@ impl Password {
     pub const MIN: usize = 6;
     pub const MAX: usize = 128;
 
+    /// "Not only white space" as a regular expression for the wire contract (unanchored: some
+    /// character is not white space).
+    pub fn pattern() -> String {
+        format!("[^{}]", super::text::WHITE_SPACE)
+    }
+
     /// The policy for new passwords: 6 to 128 characters, not only white space. The contract's
     /// own example (`abcD123`) passes; empty, blank and absurdly long passwords do not.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {

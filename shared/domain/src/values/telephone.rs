@@ -114,14 +114,7 @@ impl MobileNumber {
             }
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
-                let digits = n;
-                if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
-                    return Err(telephone_error(
-                        "telephoneNumberNoCountryCode",
-                        "telephoneNumberNoCountryCode must be 1 to 15 digits, without country code or punctuation",
-                        n,
-                    ));
-                }
+                let digits = national_digits(n)?;
                 let number = phonenumber::parse(None, format!("+{code}{digits}")).map_err(|_| {
                     telephone_error(
                         "telephoneNumberNoCountryCode",
@@ -188,18 +181,56 @@ impl MobileNumber {
         }
     }
 
-    /// The E.164 form a search value is compared in, from either search spelling.
+    /// A telephone number as a search gives it. `countryCode` with `telephoneNumberNoCountryCode`
+    /// win over the full `telephoneNumber`, which wins over a national number without its country
+    /// code; the national number alone finds the number in any country;
+    /// `countryCode` alone is kept only to say what it lacks.
     pub fn search_form(
         country_code: Option<&str>,
         national: Option<&str>,
         deprecated_full: Option<&str>,
-    ) -> Result<Option<String>, FieldError> {
-        // Search follows the contract: countryCode + number win, the full number is used alone.
-        let result = match (country_code, national) {
-            (Some(cc), Some(n)) => Self::parse(Some(cc), Some(n), None)?,
-            _ => Self::parse(None, None, deprecated_full)?,
-        };
-        Ok(result.map(|m| m.e164))
+    ) -> Result<Option<PhoneSearch>, FieldError> {
+        match (country_code, national, deprecated_full) {
+            (Some(cc), Some(n), _) => Ok(Self::parse(Some(cc), Some(n), None)?.map(PhoneSearch::Whole)),
+            (_, _, Some(full)) => Ok(Self::parse(None, None, Some(full))?.map(PhoneSearch::Whole)),
+            (None, Some(n), None) => national_digits(n).map(|n| Some(PhoneSearch::National(n.to_string()))),
+            (Some(cc), None, None) => parse_country_code("countryCode", cc).map(|_| Some(PhoneSearch::CountryCodeOnly)),
+            (None, None, None) => Ok(None),
+        }
+    }
+}
+
+/// "91234567": what `telephoneNumberNoCountryCode` holds.
+fn national_digits(raw: &str) -> Result<&str, FieldError> {
+    if raw.is_empty() || raw.len() > 15 || !raw.chars().all(|c| c.is_ascii_digit()) {
+        return Err(telephone_error(
+            "telephoneNumberNoCountryCode",
+            "telephoneNumberNoCountryCode must be 1 to 15 digits, without country code or punctuation",
+            raw,
+        ));
+    }
+    Ok(raw)
+}
+
+/// A mobile number a search looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneSearch {
+    /// The whole number (country code and national number).
+    Whole(MobileNumber),
+    /// Only the national number: a number of any country with these digits.
+    National(String),
+    /// Only `countryCode`: the contract ignores it, and it cannot start a search.
+    CountryCodeOnly,
+}
+
+impl PhoneSearch {
+    /// Whether a profile's mobile number is the one looked for (`CountryCodeOnly` asks nothing).
+    pub fn matches(&self, have: Option<&MobileNumber>) -> bool {
+        match self {
+            PhoneSearch::Whole(m) => have.is_some_and(|h| h.e164 == m.e164),
+            PhoneSearch::National(n) => have.is_some_and(|h| &h.national_number == n),
+            PhoneSearch::CountryCodeOnly => true,
+        }
     }
 }
 
@@ -245,5 +276,38 @@ mod tests {
             Some(Problem::Telephone)
         );
         assert!(LandlineNumber::parse("landlineNumber", "+47 22 12 34 56").is_ok());
+    }
+
+    #[test]
+    fn a_search_takes_the_whole_number_the_national_part_alone_or_says_what_a_country_code_lacks() {
+        let whole = MobileNumber::parse(Some("+47"), Some("41234567"), None).ok().flatten();
+        let whole = whole.unwrap_or_else(|| panic!("a valid number"));
+        let search = |cc, n, full| MobileNumber::search_form(cc, n, full);
+        assert_eq!(
+            search(Some("+47"), Some("41234567"), Some("+4799999999")),
+            Ok(Some(PhoneSearch::Whole(whole.clone()))),
+            "countryCode with the national number win over telephoneNumber"
+        );
+        assert_eq!(
+            search(Some("+46"), None, Some("41234567")),
+            Ok(Some(PhoneSearch::Whole(whole.clone()))),
+            "telephoneNumber alone, read as Norwegian; countryCode ignored"
+        );
+        assert_eq!(
+            search(None, Some("41234567"), None),
+            Ok(Some(PhoneSearch::National("41234567".into())))
+        );
+        assert_eq!(search(Some("+47"), None, None), Ok(Some(PhoneSearch::CountryCodeOnly)));
+        assert_eq!(search(None, None, None), Ok(None));
+        for (cc, n) in [(None, Some("4123-4567")), (Some("47"), None), (None, Some(""))] {
+            let e = search(cc, n, None).err().map(|e| e.problem);
+            assert_eq!(e, Some(Problem::Telephone), "{cc:?} {n:?}");
+        }
+        let national = PhoneSearch::National("41234567".into());
+        let swedish = MobileNumber::parse(Some("+46"), Some("701234567"), None).ok().flatten();
+        assert!(national.matches(Some(&whole)));
+        assert!(!national.matches(swedish.as_ref()));
+        assert!(!national.matches(None));
+        assert!(PhoneSearch::CountryCodeOnly.matches(None));
     }
 }

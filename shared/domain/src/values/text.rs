@@ -17,7 +17,8 @@ pub struct TextRule {
 }
 
 /// White space as Rust's `char::is_whitespace` knows it, spelled for a regular expression.
-const WHITE_SPACE: &str = r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+pub(super) const WHITE_SPACE: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 /// Control characters (`char::is_control`: the C0 and C1 controls and DEL).
 const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
 /// Controls except tab, line feed and carriage return.
@@ -215,6 +216,46 @@ impl fmt::Display for PersonName {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Texts of white space, controls, line breaks and letters of one to four bytes.
+    fn any_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(' '),
+                Just('\t'),
+                Just('\n'),
+                Just('\u{0}'),
+                Just('\u{85}'),
+                Just('\u{a0}'),
+                Just('\u{3000}'),
+                Just('\u{7f}'),
+                Just('a'),
+                Just('é'),
+                Just('€'),
+                Just('😀'),
+            ],
+            0..8,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        /// A text parses exactly when the document's pattern and lengths accept it.
+        #[test]
+        fn a_rule_accepts_exactly_what_its_pattern_and_lengths_describe(
+            text in any_text(), min in 0usize..2, max in 1usize..6, multiline: bool
+        ) {
+            let rule = TextRule { min_chars: min, max_chars: max, multiline };
+            let pattern = regex::Regex::new(&rule.pattern()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let chars = text.chars().count();
+            let described = pattern.is_match(&text) && (min..=max).contains(&chars);
+            prop_assert_eq!(rule.parse("f", &text).is_ok(), described, "{:?} {:?}", text, rule);
+            if rule.parse("f", &text).is_ok() {
+                prop_assert!(text.len() <= rule.max_bytes(), "{} bytes", text.len());
+            }
+        }
+    }
 
     #[test]
     fn texts_are_taken_as_sent_and_bounded_in_characters() {
