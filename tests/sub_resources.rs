@@ -524,8 +524,8 @@ async fn preferences_come_from_the_organisations_own_active_catalogue() {
     assert_refused(
         &app,
         &r,
-        StatusCode::BAD_REQUEST,
-        604,
+        StatusCode::CONFLICT,
+        660,
         &[&choices, &with_choice],
         "an inactive one in the set",
     )
