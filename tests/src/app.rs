@@ -72,6 +72,22 @@ pub fn gateway_with(client: aws_sdk_dynamodb::Client, table: &str, settings: Set
     Gateway::new(routers(store, settings).unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// An attribute value as JSON with its map members in one order, to compare items.
+fn canonical(v: &aws_sdk_dynamodb::types::AttributeValue) -> Value {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    match v {
+        A::M(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), canonical(v)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect(),
+        ),
+        A::L(l) => Value::Array(l.iter().map(canonical).collect()),
+        other => Value::String(format!("{other:?}")),
+    }
+}
+
 /// The table the in-process tests share; each test works in organisations of its own.
 pub const TEST_TABLE: &str = "customers-it";
 
@@ -243,6 +259,38 @@ impl TestApp {
         let client = dynamodb_client().await;
         ensure_table(&client, NO_TTL_TABLE, false).await;
         Self::profiles_with_client(client, NO_TTL_TABLE).await
+    }
+
+    /// Every item of organisation `org` (its profiles, guards, search entries, counters), read
+    /// straight from the table and sorted, to compare what a run of requests left.
+    pub async fn org_items(&self, table: &str, org: i64) -> Vec<std::collections::BTreeMap<String, String>> {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(table)
+                .filter_expression("contains(#pk, :org)")
+                .expression_attribute_names("#pk", "pk")
+                .expression_attribute_values(":org", AttributeValue::S(format!("#{org}#")))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("scan: {e}"));
+            items.extend(out.items.unwrap_or_default().into_iter().map(|item| {
+                item.into_iter()
+                    .map(|(k, v)| (k, canonical(&v).to_string()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            }));
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => break,
+            }
+        }
+        items.sort();
+        items
     }
 
     /// Every item of `number`, read straight from the table (a test-only scan).
