@@ -3,6 +3,8 @@
 # offline tests, the unit and in-process integration tests against a real DynamoDB Local (and
 # its stream) and moto's SNS/SQS, then the smoke suite through `cargo lambda watch` as a client
 # would, with the stream poller feeding change-events, and last the release Lambda packages.
+# Between: the fault tests (on DynamoDB Local and moto instances of their own, crashed and
+# restarted) and a search of every test's logs for personal data.
 # Uses its own ports, so it can run beside infra/local/up.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -33,8 +35,18 @@ log "starting SNS and SQS (moto) on port $MOTO_PORT"
 start_moto "$MOTO_PORT"
 export SNS_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 
-log "unit and integration tests"
+log "unit and integration tests (their logs kept, to be searched for personal data)"
+export CUSTOMERS_TEST_LOG="$STATE_DIR/test-logs.jsonl"
+rm -f "$CUSTOMERS_TEST_LOG"
 cargo test --workspace
+
+log "faults: DynamoDB Local and moto instances of the tests' own, stopped and restarted"
+DYNAMODB_LOCAL_JAR="$(dynamodb_jar)" \
+  FAULT_DYNAMODB_PORT="${TEST_FAULT_DYNAMODB_PORT:-8012}" FAULT_MOTO_PORT="${TEST_FAULT_MOTO_PORT:-5012}" \
+  cargo test -p customers-tests --test faults -- --ignored --test-threads=1
+
+log "searching the tests' logs for personal data"
+"$ROOT/infra/local/check-logs.sh" "$CUSTOMERS_TEST_LOG"
 
 log "smoke tests through cargo lambda watch"
 cargo build --quiet -p customers-tests --bins
