@@ -149,8 +149,17 @@ impl TestResponse {
 }
 
 /// JSON logs as in production, but written through the test harness so they show only for a
-/// failing test.
+/// failing test; or, when `CUSTOMERS_TEST_LOG` names a file, appended to it, so that a run's
+/// logs can be searched for personal data (`infra/local/check-logs.sh`).
 pub fn init_test_logs() {
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
+    let file = std::env::var("CUSTOMERS_TEST_LOG")
+        .ok()
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    let writer = match file {
+        Some(file) => BoxMakeWriter::new(std::sync::Mutex::new(file)),
+        None => BoxMakeWriter::new(tracing_subscriber::fmt::TestWriter::new()),
+    };
     let _ = tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
@@ -158,7 +167,7 @@ pub fn init_test_logs() {
         .with_env_filter(tracing_subscriber::EnvFilter::new(
             "info,aws_config=warn,aws_smithy_runtime=warn",
         ))
-        .with_test_writer()
+        .with_writer(writer)
         .try_init();
 }
 
