@@ -161,6 +161,7 @@ async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only()
         1,
         "the other organisation gets its own create, and nothing of ours"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 /// Fails the first publish of one profile's events, then lets everything through.
@@ -238,6 +239,7 @@ async fn a_failed_publish_is_retried_from_that_record_and_nothing_is_lost_or_dou
         vec![first, second, third],
         "each event exactly once once the fault is gone"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -273,6 +275,7 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     );
     let expired = seen.iter().find(|e| kind(e) == ChangeType::Expire);
     assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -313,6 +316,7 @@ async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive
         Some(&vec![(1, ChangeType::Create)]),
         "the change behind it is delivered: {events:?}"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -339,6 +343,7 @@ async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_strea
     let profiles = by_profile(&events);
     assert_eq!(profiles.get(&stuck), None);
     assert_eq!(profiles.get(&next), Some(&vec![(1, ChangeType::Create)]));
+    h.app.drop_table(&h.table).await;
 }
 
 /// Every type of change a profile can go through, driven over HTTP, arrives as an event that
@@ -417,4 +422,5 @@ async fn every_change_type_matches_the_published_schema() {
         last_of_a.map(|e| e.related_customer_numbers.clone()),
         Some(vec![m, x, t])
     );
+    h.app.drop_table(&h.table).await;
 }

@@ -129,6 +129,7 @@ async fn a_record_given_up_is_replayed_as_the_profiles_current_state_under_its_o
         drain_raw(&h.sqs, &h.failure_queue).await,
         Vec::<serde_json::Value>::new()
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -168,6 +169,7 @@ async fn a_removal_given_up_is_published_as_it_was_and_an_older_change_of_a_remo
         vec![(given_up[1].clone(), 2, ChangeType::Delete)],
         "the delete, as it happened; the create it superseded is not sent"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -278,4 +280,5 @@ async fn a_set_aside_record_stays_queued_until_its_profile_is_published() {
         drain_raw(&h.sqs, &h.failure_queue).await,
         Vec::<serde_json::Value>::new()
     );
+    h.app.drop_table(&h.table).await;
 }
