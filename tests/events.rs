@@ -405,6 +405,12 @@ async fn every_change_type_matches_the_published_schema() {
         .collect();
     assert_eq!(seen, expected, "every type but EXPIRE: {events:#?}");
     let profiles = by_profile(&events);
+    // Strict version order per profile: each change one event, in the order it was made.
+    for (number, changes) in &profiles {
+        let versions: Vec<u64> = changes.iter().map(|(v, _)| *v).collect();
+        let expected: Vec<u64> = (1..=versions.len() as u64).collect();
+        assert_eq!(versions, expected, "profile {number}: {events:#?}");
+    }
     assert_eq!(
         profiles.get(&a).map(|e| e.iter().map(|(_, t)| *t).collect::<Vec<_>>()),
         Some(vec![Create, Update, Update, Deactivate, Restore, Connect, Connect]),
