@@ -44,6 +44,8 @@ log "faults: DynamoDB Local and moto instances of the tests' own, stopped and re
 DYNAMODB_LOCAL_JAR="$(dynamodb_jar)" \
   FAULT_DYNAMODB_PORT="${TEST_FAULT_DYNAMODB_PORT:-8012}" FAULT_MOTO_PORT="${TEST_FAULT_MOTO_PORT:-5012}" \
   cargo test -p customers-tests --test faults -- --ignored --test-threads=1
+log "a load run: 2,000 mixed requests from 16 clients"
+cargo test -p customers-tests --test load -- --ignored
 
 log "searching the tests' logs for personal data"
 "$ROOT/infra/local/check-logs.sh" "$CUSTOMERS_TEST_LOG"
