@@ -11,8 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BASE_URL="${1:-http://127.0.0.1:${API_PORT:-9000}}"
 ORGANISATION="${FUZZ_ORGANISATION:-424242}"
 "$ROOT/infra/local/install.sh" --fuzzer
-[ -x "$ROOT/target/debug/local-issuer" ] || cargo build --quiet -p customers-tests --bin local-issuer
-TOKEN="$("$ROOT/target/debug/local-issuer" token "$ORGANISATION" 7200)"
+[ -x "$BIN_DIR/local-issuer" ] || cargo build --quiet -p customers-tests --bin local-issuer
+TOKEN="$("$BIN_DIR/local-issuer" token "$ORGANISATION" 7200)"
 
 SEEDS="$(python3 "$ROOT/infra/local/fuzz/seed.py" "$BASE_URL" "$TOKEN" "$ORGANISATION")"
 log "fuzzing $BASE_URL as organisation $ORGANISATION, with profiles $(printf '%s' "$SEEDS" | python3 -c 'import json,sys; print(*(s["customerNumber"] for s in json.load(sys.stdin)))')"

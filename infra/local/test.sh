@@ -40,7 +40,7 @@ cargo test --workspace
 
 log "the fuzzer and the smoke tests through cargo lambda watch"
 cargo build --quiet -p customers-tests --bins
-./target/debug/local-stack create-table "$TABLE_NAME"
+"$BIN_DIR"/local-stack create-table "$TABLE_NAME"
 start_issuer "$ISSUER_PORT"
 FUNCTIONS_LOG="$STATE_DIR/watch-test.log" start_functions "$API_PORT" "$DYNAMODB_PORT" "$ISSUER_PORT" --ignore-changes --env-var RUST_LOG=warn
 start_stream_poller "$API_PORT" "$DYNAMODB_PORT"
@@ -49,7 +49,7 @@ start_stream_poller "$API_PORT" "$DYNAMODB_PORT"
 # answers 500 for a body or header that is not UTF-8 before any function runs, where API Gateway
 # hands it to the function (docs/fuzzing.md).
 log "fuzzing the API against docs/openapi.json (schemathesis)"
-./target/debug/local-stack serve-api "$FUZZ_PORT" "$TABLE_NAME" >"$STATE_DIR/serve-api.log" 2>&1 &
+"$BIN_DIR"/local-stack serve-api "$FUZZ_PORT" "$TABLE_NAME" >"$STATE_DIR/serve-api.log" 2>&1 &
 STARTED+=($!)
 wait_for_port "$FUZZ_PORT" 60
 "$ROOT/infra/local/fuzz.sh" "http://127.0.0.1:$FUZZ_PORT"
