@@ -5,18 +5,14 @@
 //! equal; afterwards a search and a bulk lookup over everything written still answer, and every
 //! record of the table's stream still decodes into a change event.
 
-use async_trait::async_trait;
-use aws_lambda_events::event::dynamodb::Event;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, NaiveDate};
 use customers_contract::schema::accepts::Accepts;
 use customers_contract::schema::examples::example;
 use customers_contract::schema::requests::REQUESTS;
-use customers_domain::events::{CustomerChanged, EventPublisher, SetAside, SetAsides};
 use customers_tests::app::{TestApp, TestResponse, email};
-use customers_tests::poller::{StreamPoller, streams_client};
+use customers_tests::pipeline::{by_profile, deliver, drain, harness, receive_all, subscribed_queue};
 use serde_json::{Value, json};
-use std::sync::Mutex;
 
 const INSTANTS: [&str; 8] = [
     "10000-01-01T00:00:00Z",
@@ -214,36 +210,11 @@ async fn send(
     );
 }
 
-/// Events as they would be published, and records set aside.
-#[derive(Default)]
-struct Collected {
-    events: Mutex<Vec<CustomerChanged>>,
-    set_aside: Mutex<Vec<SetAside>>,
-}
-
-#[async_trait]
-impl EventPublisher for Collected {
-    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
-        self.events.lock().map_err(|e| e.to_string())?.push(event.clone());
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl SetAsides for Collected {
-    async fn set_aside(&self, record: &SetAside) -> Result<(), String> {
-        self.set_aside.lock().map_err(|e| e.to_string())?.push(record.clone());
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn every_date_member_takes_extreme_years_as_a_400_or_reads_them_back() {
-    let (app, table) = TestApp::with_fresh_table().await;
-    let streams = streams_client(&customers_tests::dynamodb_endpoint()).await;
-    let mut poller = StreamPoller::new(streams, &app.client, &table)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = harness().await;
+    let app = &h.app;
+    let subscriber = subscribed_queue(&h.publisher, &h.sns, &h.sqs, app.org).await;
     let (doc, problems) = customers_tests::openapi::tightened();
     assert!(problems.is_empty(), "{problems:#?}");
     let mut written = Written {
@@ -264,7 +235,7 @@ async fn every_date_member_takes_extreme_years_as_a_400_or_reads_them_back() {
             assert!(!operations.is_empty(), "{} is the body of an operation", shape.schema);
             for (method, path) in &operations {
                 for value in values {
-                    send(&app, &mut written, shape.schema, method, path, member.name, value).await;
+                    send(app, &mut written, shape.schema, method, path, member.name, value).await;
                 }
                 tried.push(format!("{method} {path} {}", member.name));
             }
@@ -318,34 +289,14 @@ async fn every_date_member_takes_extreme_years_as_a_400_or_reads_them_back() {
     let missing: Vec<&i64> = numbers.iter().filter(|n| !answered.contains(n)).collect();
     assert!(missing.is_empty(), "every profile is read; missing {missing:?}");
 
-    // Every stream record decodes: nothing is set aside, and each profile's events arrive.
-    let collected = Collected::default();
-    for _ in 0..200 {
-        let n = poller
-            .poll_once(|event| {
-                let collected = &collected;
-                async move {
-                    let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
-                    let response = change_events::handle(event, collected, collected).await;
-                    Ok(response
-                        .batch_item_failures
-                        .first()
-                        .and_then(|f| f.item_identifier.clone()))
-                }
-            })
-            .await
-            .unwrap_or_else(|e| panic!("poll: {e}"));
-        if n == 0 {
-            break;
-        }
-    }
-    let set_aside = collected.set_aside.lock().map(|s| s.len()).unwrap_or(usize::MAX);
-    assert_eq!(set_aside, 0, "no stream record is set aside");
-    let events = collected.events.lock().map(|e| e.clone()).unwrap_or_default();
+    // Every stream record decodes: the change-events function publishes to moto's SNS and sets
+    // nothing aside, and each profile's events reach a subscriber.
+    deliver(&mut h.poller, &h.publisher, &h.failures).await;
+    let set_aside = receive_all(&h.sqs, &h.failure_queue).await;
+    assert!(set_aside.is_empty(), "no stream record is set aside: {set_aside:?}");
+    let events = by_profile(&drain(&h.sqs, &subscriber).await);
     for n in written.numbers.iter().chain(&written.others) {
-        assert!(
-            events.iter().any(|e| e.customer_number.value() == *n),
-            "profile {n} has its events"
-        );
+        assert!(events.contains_key(n), "profile {n} has its events");
     }
+    h.app.drop_table(&h.table).await;
 }
