@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests deploy.sh, destroy.sh and package.sh offline: they run in a scratch copy of infra/ with
+# Tests deploy.sh, destroy.sh, package.sh and replay.sh offline: they run in a scratch copy of infra/ with
 # stand-ins for aws, cargo and rustc on PATH. The stand-ins record every call and answer as AWS
 # would; no network, account or build is needed.
 set -euo pipefail
@@ -12,7 +12,7 @@ STUBS="$WORK/stubs" # the stand-ins
 TOOLS="$WORK/tools" # the real commands the scripts may use, and nothing else
 STATE="$WORK/state" # what the fake account holds: files stack, table, bucket; calls: every call
 mkdir -p "$REPO/infra/stages" "$STUBS" "$TOOLS" "$STATE" "$WORK/rustlib"
-cp "$ROOT"/infra/{deploy,destroy,package,lib}.sh "$ROOT/infra/template.json" "$REPO/infra/"
+cp "$ROOT"/infra/{deploy,destroy,package,replay,lib}.sh "$ROOT/infra/template.json" "$REPO/infra/"
 cp "$ROOT/infra/stages/dev.json" "$REPO/infra/stages/"
 
 for tool in bash sh env jq sed awk grep cat printf ls stat date mkdir rm cp mv dirname basename \
@@ -72,6 +72,13 @@ case "$1 $2" in
   "dynamodb update-table") ;;
   "dynamodb delete-table") rm -f "$FAKE_STATE/table"; echo '{}' ;;
   "dynamodb wait") ;;
+  "lambda invoke")
+    # The change-events function's replay: the reports in replay-1.json, replay-2.json, ...
+    n=$(( $(cat "$FAKE_STATE/replay-runs" 2>/dev/null || echo 0) + 1 ))
+    echo "$n" >"$FAKE_STATE/replay-runs"
+    [ -f "$FAKE_STATE/replay-$n.json" ] || { echo "ResourceNotFoundException: Function not found" >&2; exit 254; }
+    cp "$FAKE_STATE/replay-$n.json" "${@: -1}"
+    echo '{"StatusCode": 200, "ExecutedVersion": "$LATEST"}' ;;
   *) echo "fake aws: unexpected call: $*" >&2; exit 2 ;;
 esac
 EOF
@@ -285,6 +292,30 @@ called "cloudformation delete-stack --stack-name customers-dev"
 called "dynamodb update-table --table-name customers-dev --no-deletion-protection-enabled"
 called "dynamodb delete-table --table-name customers-dev"
 [ ! -f "$STATE/table" ] || fail "the table is still there"
+done_case
+
+CASE="replay invokes the function until the queue is done and prints each run"
+reset
+echo '{"received": 10, "replayed": 10, "events": 12, "kept": [], "finished": false}' >"$STATE/replay-1.json"
+echo '{"received": 3, "replayed": 3, "events": 3, "kept": [], "finished": true}' >"$STATE/replay-2.json"
+succeeds replay.sh dev
+called "lambda invoke --function-name customers-change-events-dev --cli-binary-format raw-in-base64-out --payload \{\"replayFailures\": \{\}\}"
+[ "$(cat "$STATE/replay-runs")" = 2 ] || fail "invoked $(cat "$STATE/replay-runs") times"
+grep -qF "run 2: 3 messages taken, 3 replayed (3 events), 0 kept" "$WORK/out" || fail "the second run is not reported"
+grep -qF "the failure queue is replayed" "$WORK/out" || fail "does not say it is done"
+done_case
+
+CASE="replay reports the messages it keeps, and fails"
+reset
+echo '{"received": 2, "replayed": 1, "events": 1, "kept": ["CUSTOMER#1#7/PROFILE: the profile cannot be read"], "finished": true}' >"$STATE/replay-1.json"
+fails_with "kept: CUSTOMER#1#7/PROFILE: the profile cannot be read" replay.sh dev
+grep -qF "1 messages stay in the queue" "$WORK/out" || fail "does not say what stays"
+done_case
+
+CASE="replay without the stack's function says so"
+reset
+fails_with "cannot invoke customers-change-events-dev" replay.sh dev
+FAKE_CREDENTIALS=no fails_with "no working credentials" replay.sh dev
 done_case
 
 total=$((passed))

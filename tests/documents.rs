@@ -40,6 +40,102 @@ fn every_request_member_and_parameter_is_described_by_its_parser_rule() {
 }
 
 #[test]
+fn every_request_shape_has_an_example_its_own_schema_accepts() {
+    let (doc, problems) = customers_tests::openapi::tightened();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let mut checked = 0;
+    for shape in customers_contract::schema::requests::REQUESTS {
+        let examples = &doc["components"]["schemas"][shape.schema]["examples"];
+        assert_eq!(examples.as_array().map(Vec::len), Some(1), "{}", shape.schema);
+        // The shape's schema, with the document's components beside it so its references resolve.
+        let schema = json!({
+            "$ref": format!("#/components/schemas/{}", shape.schema),
+            "components": doc["components"].clone(),
+        });
+        let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{}: {e}", shape.schema));
+        let errors: Vec<String> = validator.iter_errors(&examples[0]).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", shape.schema);
+        // And a wrong example would be caught: one without its required members is refused.
+        let required = doc["components"]["schemas"][shape.schema]["required"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if !required.is_empty() {
+            assert!(
+                !validator.is_valid(&json!({})),
+                "{}: an empty body is refused",
+                shape.schema
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, customers_contract::schema::requests::REQUESTS.len());
+    assert!(checked >= 20, "every request shape is checked ({checked})");
+}
+
+#[test]
+fn every_operation_on_a_created_resource_is_linked_from_its_create() {
+    let (doc, _) = customers_tests::openapi::tightened();
+    let mut operations = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            if let Some(id) = operation["operationId"].as_str() {
+                operations.insert(id.to_string(), path.clone());
+            }
+        }
+    }
+    let mut linked = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        let created = &item["post"]["responses"]["201"];
+        let schema_name = created["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .unwrap_or_default();
+        let answered = &doc["components"]["schemas"][schema_name]["properties"];
+        for (name, link) in created["links"].as_object().into_iter().flatten() {
+            let target = operations
+                .get(name)
+                .unwrap_or_else(|| panic!("{path}: link {name} names an operation"));
+            assert_eq!(link["operationId"], name.as_str());
+            let mut filled: Vec<&str> = link["parameters"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let mut needed = customers_contract::schema::links::path_parameters(target);
+            filled.sort_unstable();
+            needed.sort_unstable();
+            assert_eq!(
+                filled, needed,
+                "{path} -> {target}: the link fills exactly the path's parameters"
+            );
+            for (parameter, expression) in link["parameters"].as_object().into_iter().flatten() {
+                let expression = expression.as_str().unwrap_or_default();
+                if let Some(member) = expression.strip_prefix("$response.body#/") {
+                    assert!(
+                        answered[member].is_object(),
+                        "{path}: {schema_name} answers {member} for {parameter}"
+                    );
+                } else {
+                    assert_eq!(expression, format!("$request.path.{parameter}"), "{path} -> {target}");
+                    assert!(path.contains(&format!("{{{parameter}}}")), "{path} has {parameter}");
+                }
+            }
+            linked.insert(name.clone());
+        }
+    }
+    let unlinked: Vec<(&String, &String)> = operations
+        .iter()
+        .filter(|(id, path)| path.contains('{') && !linked.contains(*id))
+        .collect();
+    assert!(
+        unlinked.is_empty(),
+        "operations on a resource no create links to: {unlinked:#?}"
+    );
+}
+
+#[test]
 fn the_committed_openapi_document_is_the_generated_one() {
     let generated = customers_tests::openapi::rendered();
     let path = root().join(customers_tests::openapi::PATH);

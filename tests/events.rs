@@ -5,76 +5,17 @@
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
 use customers_contract::events::CustomerChangedEvent;
-use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher, SetAsides};
-use customers_domain::values::OrganisationId;
-use customers_sns::{FailureQueue, SnsPublisher};
-use customers_tests::app::{TestApp, email};
-use customers_tests::poller::{StreamPoller, streams_client};
+use customers_domain::events::{ChangeType, CustomerChanged, EventPublisher};
+use customers_sns::SnsPublisher;
+use customers_tests::app::email;
+use customers_tests::pipeline::{Stuck, by_profile, deliver, harness, kind, receive_all, subscribed_queue};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
 mod event_schema;
 
-fn moto() -> String {
-    std::env::var("SNS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5011".to_string())
-}
-
-async fn sqs() -> aws_sdk_sqs::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(moto())
-        .region(aws_config::Region::new("eu-north-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "local", "local", None, None, "local",
-        ))
-        .load()
-        .await;
-    aws_sdk_sqs::Client::new(&config)
-}
-
-/// A queue subscribed (raw delivery) to an organisation's topic, as a subscriber would set it up.
-async fn subscribed_queue(
-    publisher: &SnsPublisher,
-    sns: &aws_sdk_sns::Client,
-    sqs: &aws_sdk_sqs::Client,
-    org: i64,
-) -> String {
-    let topic = publisher
-        .topic_arn(OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let name = format!("subscriber-{}", uuid::Uuid::new_v4().simple());
-    let url = sqs
-        .create_queue()
-        .queue_name(&name)
-        .send()
-        .await
-        .ok()
-        .and_then(|q| q.queue_url)
-        .unwrap_or_default();
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .ok()
-        .and_then(|a| a.attributes)
-        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn).cloned())
-        .unwrap_or_default();
-    sns.subscribe()
-        .topic_arn(topic)
-        .protocol("sqs")
-        .endpoint(arn)
-        .attributes("RawMessageDelivery", "true")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("subscribe: {e}"));
-    url
-}
-
-/// Everything the queue holds now, in arrival order.
+/// The events the queue holds now, checked against the published schema.
 async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<CustomerChangedEvent> {
     drain_raw(sqs, url)
         .await
@@ -101,121 +42,6 @@ async fn drain_raw(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<serde_json::Valu
     }
     events
 }
-
-/// The messages the queue holds now (body, and string message attributes), in arrival order.
-async fn receive_all(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<(serde_json::Value, BTreeMap<String, String>)> {
-    let mut messages = Vec::new();
-    let mut empty = 0;
-    while empty < 2 {
-        let out = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .message_attribute_names("All")
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("receive: {e}"));
-        let received = out.messages.unwrap_or_default();
-        if received.is_empty() {
-            empty += 1;
-        }
-        for m in received {
-            let body = m.body.unwrap_or_default();
-            let attributes = m
-                .message_attributes
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(k, v)| v.string_value.map(|s| (k, s)))
-                .collect();
-            messages.push((
-                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")),
-                attributes,
-            ));
-            if let Some(receipt) = m.receipt_handle {
-                let _ = sqs.delete_message().queue_url(url).receipt_handle(receipt).send().await;
-            }
-        }
-    }
-    messages
-}
-
-/// Polls the stream through the function until a poll hands over nothing new.
-async fn deliver(poller: &mut StreamPoller, publisher: &dyn EventPublisher, failures: &dyn SetAsides) -> usize {
-    let mut total = 0;
-    for _ in 0..50 {
-        let n = poller
-            .poll_once(|event| async move {
-                let event: Event = serde_json::from_value(event).map_err(|e| e.to_string())?;
-                let response = change_events::handle(event, publisher, failures).await;
-                Ok(response
-                    .batch_item_failures
-                    .first()
-                    .and_then(|f| f.item_identifier.clone()))
-            })
-            .await
-            .unwrap_or_else(|e| panic!("poll: {e}"));
-        if n == 0 {
-            break;
-        }
-        total += n;
-    }
-    total
-}
-
-struct Harness {
-    app: TestApp,
-    table: String,
-    poller: StreamPoller,
-    publisher: SnsPublisher,
-    failures: FailureQueue,
-    failure_queue: String,
-    sns: aws_sdk_sns::Client,
-    sqs: aws_sdk_sqs::Client,
-}
-
-async fn harness() -> Harness {
-    let (app, table) = TestApp::with_fresh_table().await;
-    let streams = streams_client(&customers_tests::dynamodb_endpoint()).await;
-    let poller = StreamPoller::new(streams, &app.client, &table)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let sns = customers_sns::sns_client(Some(&moto())).await;
-    let stage = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let sqs = sqs().await;
-    let failure_queue = sqs
-        .create_queue()
-        .queue_name(format!("failed-{stage}"))
-        .send()
-        .await
-        .ok()
-        .and_then(|q| q.queue_url)
-        .unwrap_or_else(|| panic!("no failure queue"));
-    Harness {
-        publisher: SnsPublisher::new(sns.clone(), stage),
-        failures: FailureQueue::new(sqs.clone(), failure_queue.clone()),
-        failure_queue,
-        sns,
-        sqs,
-        app,
-        table,
-        poller,
-    }
-}
-
-fn kind(e: &CustomerChangedEvent) -> ChangeType {
-    e.change_type()
-        .unwrap_or_else(|| panic!("an event of an unknown type: {e:?}"))
-}
-
-fn by_profile(events: &[CustomerChangedEvent]) -> BTreeMap<i64, Vec<(u64, ChangeType)>> {
-    let mut map: BTreeMap<i64, Vec<(u64, ChangeType)>> = BTreeMap::new();
-    for e in events {
-        map.entry(e.customer_number).or_default().push((e.version, kind(e)));
-    }
-    map
-}
-
 fn in_days(d: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(d)).to_rfc3339()
 }
@@ -335,6 +161,7 @@ async fn each_change_arrives_once_in_order_on_its_own_organisations_topic_only()
         1,
         "the other organisation gets its own create, and nothing of ours"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 /// Fails the first publish of one profile's events, then lets everything through.
@@ -412,6 +239,7 @@ async fn a_failed_publish_is_retried_from_that_record_and_nothing_is_lost_or_dou
         vec![first, second, third],
         "each event exactly once once the fault is gone"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -447,22 +275,7 @@ async fn a_ttl_deletion_on_dynamodb_local_arrives_as_expire() {
     );
     let expired = seen.iter().find(|e| kind(e) == ChangeType::Expire);
     assert_eq!(expired.map(|e| e.profile_type.as_str()), Some("T"));
-}
-
-/// A publisher that never gets one profile's events through.
-struct Stuck<'a> {
-    inner: &'a SnsPublisher,
-    customer: i64,
-}
-
-#[async_trait]
-impl EventPublisher for Stuck<'_> {
-    async fn publish(&self, event: &CustomerChanged) -> Result<(), String> {
-        if event.customer_number.value() == self.customer {
-            return Err("this topic refuses the event".into());
-        }
-        self.inner.publish(event).await
-    }
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -503,6 +316,7 @@ async fn a_record_that_cannot_be_read_is_set_aside_and_later_events_still_arrive
         Some(&vec![(1, ChangeType::Create)]),
         "the change behind it is delivered: {events:?}"
     );
+    h.app.drop_table(&h.table).await;
 }
 
 #[tokio::test]
@@ -529,6 +343,7 @@ async fn a_record_that_keeps_failing_is_given_up_after_the_retries_and_the_strea
     let profiles = by_profile(&events);
     assert_eq!(profiles.get(&stuck), None);
     assert_eq!(profiles.get(&next), Some(&vec![(1, ChangeType::Create)]));
+    h.app.drop_table(&h.table).await;
 }
 
 /// Every type of change a profile can go through, driven over HTTP, arrives as an event that
@@ -590,6 +405,12 @@ async fn every_change_type_matches_the_published_schema() {
         .collect();
     assert_eq!(seen, expected, "every type but EXPIRE: {events:#?}");
     let profiles = by_profile(&events);
+    // Strict version order per profile: each change one event, in the order it was made.
+    for (number, changes) in &profiles {
+        let versions: Vec<u64> = changes.iter().map(|(v, _)| *v).collect();
+        let expected: Vec<u64> = (1..=versions.len() as u64).collect();
+        assert_eq!(versions, expected, "profile {number}: {events:#?}");
+    }
     assert_eq!(
         profiles.get(&a).map(|e| e.iter().map(|(_, t)| *t).collect::<Vec<_>>()),
         Some(vec![Create, Update, Update, Deactivate, Restore, Connect, Connect]),
@@ -607,4 +428,5 @@ async fn every_change_type_matches_the_published_schema() {
         last_of_a.map(|e| e.related_customer_numbers.clone()),
         Some(vec![m, x, t])
     );
+    h.app.drop_table(&h.table).await;
 }

@@ -395,6 +395,7 @@ async fn dynamodb_ttl_deletes_an_expired_profile_with_every_item() {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    app.drop_table(&table).await;
 }
 
 fn stamp() -> Value {

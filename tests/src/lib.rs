@@ -6,6 +6,7 @@ pub mod bench;
 pub mod checks;
 pub mod issuer;
 pub mod openapi;
+pub mod pipeline;
 pub mod poller;
 pub mod storage;
 pub mod template;

@@ -4,86 +4,19 @@
 //! failing record a bounded number of times, then gives it up (for the failure queue) and goes
 //! on, so that one record can never stall the stream.
 //!
-//! DynamoDB Local's GetRecords spells `userIdentity` as `PrincipalId`/`Type` and has its own
-//! source ARN and region; the SDK reads that, and this module writes Lambda's `principalId`/`type`.
+//! A record given up is described as the deployed mapping's on-failure destination describes
+//! it ([`on_failure_message`]): by its place in the stream, not its content.
 
 use aws_sdk_dynamodbstreams::Client;
-use aws_sdk_dynamodbstreams::types::{AttributeValue, Record, ShardIteratorType};
-use base64::Engine;
-use serde_json::{Map, Value, json};
+use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub async fn streams_client(endpoint: &str) -> Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("eu-north-1"))
-        .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
-            "local", "local", None, None, "local",
-        ))
-        .load()
-        .await;
-    Client::new(&config)
+    customers_dynamodb::stream_reader::streams_client(Some(endpoint)).await
 }
 
-fn attribute(v: &AttributeValue) -> Value {
-    let b64 =
-        |b: &aws_sdk_dynamodbstreams::primitives::Blob| base64::engine::general_purpose::STANDARD.encode(b.as_ref());
-    match v {
-        AttributeValue::S(s) => json!({ "S": s }),
-        AttributeValue::N(n) => json!({ "N": n }),
-        AttributeValue::B(b) => json!({ "B": b64(b) }),
-        AttributeValue::Bool(b) => json!({ "BOOL": b }),
-        AttributeValue::Null(_) => json!({ "NULL": true }),
-        AttributeValue::M(m) => json!({ "M": item(m) }),
-        AttributeValue::L(l) => json!({ "L": l.iter().map(attribute).collect::<Vec<_>>() }),
-        AttributeValue::Ss(ss) => json!({ "SS": ss }),
-        AttributeValue::Ns(ns) => json!({ "NS": ns }),
-        AttributeValue::Bs(bs) => json!({ "BS": bs.iter().map(b64).collect::<Vec<_>>() }),
-        _ => Value::Null,
-    }
-}
-
-fn item(m: &HashMap<String, AttributeValue>) -> Value {
-    Value::Object(m.iter().map(|(k, v)| (k.clone(), attribute(v))).collect::<Map<_, _>>())
-}
-
-/// One GetRecords record in the shape of a Lambda DynamoDB event record.
-pub fn lambda_record(record: &Record, stream_arn: &str) -> Value {
-    let mut dynamodb = Map::new();
-    if let Some(s) = &record.dynamodb {
-        if let Some(t) = s.approximate_creation_date_time {
-            dynamodb.insert("ApproximateCreationDateTime".into(), json!(t.secs()));
-        }
-        if let Some(k) = &s.keys {
-            dynamodb.insert("Keys".into(), item(k));
-        }
-        if let Some(n) = &s.new_image {
-            dynamodb.insert("NewImage".into(), item(n));
-        }
-        if let Some(o) = &s.old_image {
-            dynamodb.insert("OldImage".into(), item(o));
-        }
-        dynamodb.insert("SequenceNumber".into(), json!(s.sequence_number));
-        dynamodb.insert("SizeBytes".into(), json!(s.size_bytes.unwrap_or(0)));
-        dynamodb.insert(
-            "StreamViewType".into(),
-            json!(s.stream_view_type.as_ref().map(|v| v.as_str())),
-        );
-    }
-    let mut out = json!({
-        "eventID": record.event_id,
-        "eventName": record.event_name.as_ref().map(|n| n.as_str()),
-        "eventVersion": record.event_version,
-        "eventSource": "aws:dynamodb",
-        "awsRegion": "eu-north-1",
-        "eventSourceARN": stream_arn,
-        "dynamodb": Value::Object(dynamodb),
-    });
-    if let Some(identity) = &record.user_identity {
-        out["userIdentity"] = json!({ "principalId": identity.principal_id, "type": identity.r#type });
-    }
-    out
-}
+pub use customers_dynamodb::stream_reader::lambda_record;
 
 /// Retries of a failing record before it is given up, as `MaximumRetryAttempts` in the template.
 pub const MAXIMUM_RETRY_ATTEMPTS: u32 = 10;
@@ -93,6 +26,34 @@ pub const MAXIMUM_RETRY_ATTEMPTS: u32 = 10;
 pub struct GivenUp {
     pub shard: String,
     pub sequence_number: String,
+    /// How often the function was invoked with it.
+    pub invocations: u32,
+}
+
+/// What Lambda's event source mapping sends its on-failure destination for a batch it gave
+/// up: the batch's place in the stream (`DDBStreamBatchInfo`), not its records.
+pub fn on_failure_message(given_up: &GivenUp, stream_arn: &str) -> Value {
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    json!({
+        "requestContext": {
+            "requestId": uuid::Uuid::new_v4().to_string(),
+            "functionArn": "arn:aws:lambda:eu-north-1:000000000000:function:change-events",
+            "condition": "RetryAttemptsExhausted",
+            "approximateInvokeCount": given_up.invocations,
+        },
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0",
+        "timestamp": now,
+        "DDBStreamBatchInfo": {
+            "shardId": given_up.shard,
+            "startSequenceNumber": given_up.sequence_number,
+            "endSequenceNumber": given_up.sequence_number,
+            "approximateArrivalOfFirstRecord": now,
+            "approximateArrivalOfLastRecord": now,
+            "batchSize": 1,
+            "streamArn": stream_arn,
+        }
+    })
 }
 
 /// Reads one table's stream from its start.
@@ -242,10 +203,11 @@ impl StreamPoller {
                         (ShardIteratorType::AtSequenceNumber, false)
                     };
                     if given_up {
-                        self.retries.remove(&(shard.clone(), failed.clone()));
+                        let invocations = self.retries.remove(&(shard.clone(), failed.clone())).unwrap_or(0);
                         self.given_up.push(GivenUp {
                             shard: shard.clone(),
                             sequence_number: failed.clone(),
+                            invocations,
                         });
                     }
                     let again = self.iterator(&shard, kind, Some(&failed)).await?;

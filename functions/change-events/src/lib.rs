@@ -7,11 +7,44 @@
 //! batch overtakes it and none before it is sent twice. A record that cannot be read can never
 //! be mended by retrying: it is described on the failure queue (its key and sequence number) and
 //! the stream moves on.
+//!
+//! The same function replays the failure queue when invoked with `{"replayFailures": {}}`
+//! ([`replay`]; `infra/replay.sh`).
+
+pub mod replay;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::Utc;
 use customers_domain::events::{CustomerChanged, EventPublisher, SetAside, SetAsides};
+
+/// The storage ports the function uses (a replay re-reads profiles): its IAM policy grants
+/// their actions on the table.
+pub fn ports() -> std::collections::BTreeSet<customers_domain::ports::Port> {
+    [customers_domain::ports::Port::ProfileReads].into_iter().collect()
+}
+
+/// What the function is invoked with.
+#[derive(Debug)]
+pub enum Invocation {
+    /// A batch of the table's stream, from the event source mapping.
+    Stream(Event),
+    /// An operator's request to replay the failure queue.
+    ReplayFailures,
+}
+
+/// Tells a stream batch (`Records`) from a replay request (`replayFailures`).
+pub fn invocation(payload: serde_json::Value) -> Result<Invocation, String> {
+    if payload.get("replayFailures").is_some() {
+        return Ok(Invocation::ReplayFailures);
+    }
+    if payload.get("Records").is_some() {
+        return serde_json::from_value(payload)
+            .map(Invocation::Stream)
+            .map_err(|e| format!("not a DynamoDB stream event: {e}"));
+    }
+    Err("neither a stream batch (Records) nor a replay request (replayFailures)".into())
+}
 
 /// The event for one stream record, or `None` for items that are not profiles.
 pub fn event_for(record: &EventRecord) -> Result<Option<CustomerChanged>, String> {
@@ -43,6 +76,7 @@ pub async fn handle(event: Event, publisher: &dyn EventPublisher, set_asides: &d
                     key: customers_dynamodb::stream::record_key(record),
                     sequence_number: sequence.to_string(),
                     event_id: record.event_id.clone(),
+                    event_name: record.event_name.clone(),
                     reason,
                 };
                 tracing::error!(sequence, key = %aside.key, error = %aside.reason, "stream record cannot be read; set aside");
@@ -116,6 +150,17 @@ mod tests {
             self.0.lock().map_err(|e| e.to_string())?.push(event.clone());
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_stream_batch_and_a_replay_request_are_told_apart() {
+        let batch = serde_json::to_value(ttl_removal()).unwrap_or_default();
+        assert!(matches!(invocation(batch), Ok(Invocation::Stream(e)) if e.records.len() == 1));
+        assert!(matches!(
+            invocation(serde_json::json!({"replayFailures": {}})),
+            Ok(Invocation::ReplayFailures)
+        ));
+        assert!(invocation(serde_json::json!({"something": 1})).is_err());
     }
 
     #[tokio::test]

@@ -1,24 +1,60 @@
-//! Lambda entry point: the SNS publisher and the failure queue built once per instance, the
-//! stream batches handled.
+//! Lambda entry point: the SNS publisher, the failure queue, the store and the stream reader
+//! built once per instance; stream batches handled, and replay requests served.
 
-use aws_lambda_events::event::dynamodb::Event;
+use change_events::replay::Replay;
+use change_events::{Invocation, invocation};
+use customers_domain::deadline::{Deadline, SystemTimer};
+use customers_dynamodb::DynamoStore;
+use customers_dynamodb::stream_reader::{StreamReader, streams_client};
 use customers_sns::{FailureQueue, SnsPublisher};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn incomplete(e: String) -> Error {
+    tracing::error!(error = %e, "configuration is incomplete");
+    Error::from(e)
+}
+
+/// Time left in the invocation, from its deadline (milliseconds since the epoch).
+fn left(deadline_ms: u64) -> Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    let left = u128::from(deadline_ms).saturating_sub(now);
+    Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX))
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     customers_telemetry::init();
-    let publisher = SnsPublisher::from_env().await.map_err(|e| {
-        tracing::error!(error = %e, "configuration is incomplete");
-        Error::from(e)
-    })?;
-    let failures = FailureQueue::from_env().await.map_err(|e| {
-        tracing::error!(error = %e, "configuration is incomplete");
-        Error::from(e)
-    })?;
-    let (publisher, failures) = (&publisher, &failures);
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        Ok::<_, Error>(change_events::handle(event.payload, publisher, failures).await)
+    let publisher = SnsPublisher::from_env().await.map_err(incomplete)?;
+    let failures = FailureQueue::from_env().await.map_err(incomplete)?;
+    let store = DynamoStore::from_env().await.map_err(incomplete)?;
+    let endpoint = std::env::var("DYNAMODB_ENDPOINT").ok().filter(|e| !e.is_empty());
+    let stream = StreamReader::new(streams_client(endpoint.as_deref()).await);
+    let timer = Arc::new(SystemTimer::new());
+    let (publisher, failures, store, stream) = (&publisher, &failures, &store, &stream);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let timer = timer.clone();
+        async move {
+            match invocation(event.payload)? {
+                Invocation::Stream(batch) => Ok::<_, Error>(serde_json::to_value(
+                    change_events::handle(batch, publisher, failures).await,
+                )?),
+                Invocation::ReplayFailures => {
+                    let deadline = Deadline::after(timer, left(event.context.deadline));
+                    let replay = Replay {
+                        queue: failures,
+                        stream,
+                        profiles: store,
+                        publisher,
+                    };
+                    Ok(serde_json::to_value(replay.run(Some(&deadline)).await)?)
+                }
+            }
+        }
     }))
     .await
 }

@@ -25,7 +25,7 @@ where
 {
     let credentials = Credentials::new(store, settings.clock.clone(), settings.hasher);
     let state = Served::new(&settings, credentials);
-    customers_http::router(Function::Credentials, state, |id, method| {
+    customers_http::router(Function::Credentials, &settings, state, |id, method| {
         Some(match id {
             "verifyCredentials" => on(method, handlers::verify),
             "generatePassword" => on(method, handlers::generate),

@@ -26,7 +26,7 @@ where
 {
     let accounts = CustomerAccounts::new(store, settings.clock.clone());
     let state = Served::new(&settings, accounts);
-    customers_http::router(Function::CustomerAccounts, state, |id, method| {
+    customers_http::router(Function::CustomerAccounts, &settings, state, |id, method| {
         Some(match id {
             "getCustomerAccountsCustomerNumber" => on(method, handlers::list),
             "createCustomerAccount" => on(method, handlers::add),

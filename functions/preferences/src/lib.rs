@@ -39,7 +39,7 @@ where
         choices: CustomerPreferences::new(store, settings.clock.clone()),
     };
     let state = Served::new(&settings, capabilities);
-    customers_http::router(Function::Preferences, state, |id, method| {
+    customers_http::router(Function::Preferences, &settings, state, |id, method| {
         Some(match id {
             "listPreferences" => on(method, catalogue::list),
             "addPreference" => on(method, catalogue::add),

@@ -72,7 +72,7 @@ where
         notes: Notes::new(store, clock),
     };
     let state = Served::new(&settings, capabilities);
-    customers_http::router(Function::Profiles, state, |id, method| {
+    customers_http::router(Function::Profiles, &settings, state, |id, method| {
         Some(match id {
             "createCustomer" => on(method, profiles::create),
             "findCustomersByParameters" => on(method, profiles::find),

@@ -6,17 +6,20 @@ use axum::extract::State as Serve;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use customers_contract::ErrorResponse;
+use customers_contract::bounded::{BULK_RESUME_INDEX, BoundedArray, RESPONSE_BUDGET, RESULT_TRUNCATED};
 use customers_contract::profile::{
     CustomerPostRequest, CustomerPutRequest, CustomerResponse, ListCustomerResponse, PageCustomerResponse,
     ProfilesBulkRequest,
 };
 use customers_contract::search::{CustomerSearchParams, PageParams, flag};
+use customers_domain::Customer;
+use customers_domain::profiles::Page;
 use customers_domain::values::CustomerRef;
 use customers_http::ApiError;
 use customers_http::extract::{
     Authenticated, CustomerNumberPath, JsonBody, QueryParams, TextPath, idempotency, if_match,
 };
-use customers_http::respond::{created_profile, ok};
+use customers_http::respond::{created_profile, json_text, ok};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -129,16 +132,24 @@ pub async fn update(
 #[utoipa::path(
     get, path = "/profiles", tag = "Profiles client", operation_id = "findCustomersByParameters",
     params(CustomerSearchParams),
-    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
+    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>,
+        headers(("Result-Truncated" = String, description = "`true` when matches were left out to keep the answer within its size limit (5,000,000 bytes); narrow the search, or page it with /profiles-search"))))
 )]
 pub async fn find(
     Serve(s): Serve<State>,
     auth: Authenticated,
     QueryParams(params): QueryParams<CustomerSearchParams>,
-) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
+) -> Result<Response, ApiError> {
     let criteria = params.parse(auth.organisation, s.clock.now().date_naive())?;
     let found = s.serve.profiles.find(auth.organisation, criteria).await?;
-    Ok(Json(ListCustomerResponse::list(&found)))
+    let mut list = BoundedArray::new(RESPONSE_BUDGET, 0);
+    let truncated = !found.iter().all(|c| list.push(&ListCustomerResponse::of(c)));
+    let headers = if truncated {
+        vec![(RESULT_TRUNCATED, "true".to_string())]
+    } else {
+        Vec::new()
+    };
+    Ok(json_text(list.into_json(), &headers))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,16 +166,18 @@ pub struct SearchQuery {
 #[utoipa::path(
     get, path = "/profiles-search", tag = "Profiles client", operation_id = "searchCustomers",
     params(CustomerSearchParams, PageParams),
-    responses((status = 200, description = "OK", body = PageCustomerResponse))
+    responses((status = 200, description = "OK: the page asked for, or (when its profiles would pass the answer's size limit of 5,000,000 bytes) a smaller page that starts at the same profile, whose `page` and `perPage` say which it is: continue from its page + 1 at its perPage", body = PageCustomerResponse))
 )]
 pub async fn search(
     Serve(s): Serve<State>,
     auth: Authenticated,
     QueryParams(query): QueryParams<SearchQuery>,
 ) -> Result<Json<PageCustomerResponse>, ApiError> {
-    let page = query.page.parse()?;
+    let asked = query.page.parse()?;
     let criteria = query.search.parse(auth.organisation, s.clock.now().date_naive())?;
-    let (items, total) = s.serve.profiles.search(auth.organisation, criteria, page).await?;
+    let (mut items, total) = s.serve.profiles.search(auth.organisation, criteria, asked).await?;
+    let page = fitting_page(asked, &items);
+    items.truncate(page.per_page as usize);
     Ok(Json(PageCustomerResponse {
         items: ListCustomerResponse::list(&items),
         total_items: total,
@@ -174,6 +187,29 @@ pub async fn search(
     }))
 }
 
+/// The page to answer: the one asked, or when its profiles do not fit in the answer, the
+/// largest page that does and starts at the same profile (its size divides the size asked, so
+/// the page numbers line up).
+fn fitting_page(asked: Page, items: &[Customer]) -> Page {
+    // Room for the page's other members.
+    let mut list = BoundedArray::new(RESPONSE_BUDGET, 200);
+    let fit = items
+        .iter()
+        .take_while(|c| list.push(&ListCustomerResponse::of(c)))
+        .count();
+    if fit == items.len() {
+        return asked;
+    }
+    let per_page = (1..=asked.per_page)
+        .rev()
+        .find(|d| asked.per_page.is_multiple_of(*d) && (*d as usize) <= fit)
+        .unwrap_or(1);
+    Page {
+        page: asked.page.saturating_mul(asked.per_page / per_page),
+        per_page,
+    }
+}
+
 /// Look up many customers
 ///
 /// Up to 1000 profiles by customer numbers or, when no numbers are given, by customer
@@ -181,16 +217,34 @@ pub async fn search(
 #[utoipa::path(
     post, path = "/profiles/bulk", tag = "Profiles client", operation_id = "findCustomersInBulk",
     request_body = ProfilesBulkRequest,
-    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>))
+    responses((status = 200, description = "OK", body = Vec<ListCustomerResponse>,
+        headers(
+            ("Result-Truncated" = String, description = "`true` when the answer stopped early to stay within its size limit (5,000,000 bytes)"),
+            ("Bulk-Resume-Index" = i64, description = "With Result-Truncated: the position (from 0) in the request's list of the first profile left out; ask again with the list from there"),
+        )))
 )]
 pub async fn bulk(
     Serve(s): Serve<State>,
     auth: Authenticated,
     body: JsonBody<ProfilesBulkRequest>,
-) -> Result<Json<Vec<ListCustomerResponse>>, ApiError> {
+) -> Result<Response, ApiError> {
     let lookup = body.value.parse()?;
-    let found = s.serve.profiles.bulk(auth.organisation, lookup).await?;
-    Ok(Json(ListCustomerResponse::list(&found)))
+    let mut list = BoundedArray::new(RESPONSE_BUDGET, 0);
+    let stopped = s
+        .serve
+        .profiles
+        .bulk(auth.organisation, lookup, &mut |c| {
+            list.push(&ListCustomerResponse::of(c))
+        })
+        .await?;
+    let headers = match stopped {
+        Some(index) => vec![
+            (RESULT_TRUNCATED, "true".to_string()),
+            (BULK_RESUME_INDEX, index.to_string()),
+        ],
+        None => Vec::new(),
+    };
+    Ok(json_text(list.into_json(), &headers))
 }
 
 /// Find customer by customer reference

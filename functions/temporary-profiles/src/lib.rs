@@ -27,7 +27,7 @@ where
 {
     let temporary = TemporaryProfiles::new(store, settings.clock.clone(), settings.number_block, settings.hasher);
     let state = Served::new(&settings, temporary);
-    customers_http::router(Function::TemporaryProfiles, state, |id, method| {
+    customers_http::router(Function::TemporaryProfiles, &settings, state, |id, method| {
         Some(match id {
             "createTemporaryProfile" => on(method, handlers::create),
             "getTemporaryProfile" => on(method, handlers::get),

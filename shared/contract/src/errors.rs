@@ -2,7 +2,9 @@
 //! the contract's `ErrorResponse` body, and (for throttling) `Retry-After`.
 
 use customers_domain::Status;
-use customers_domain::error::{Action, Contended, DomainError, Listed, Missing, Refusal, UniqueValue};
+use customers_domain::error::{
+    Action, Contended, DomainError, Listed, Missing, ProfilePart, Refusal, TooLarge, UniqueValue,
+};
 use customers_domain::problems::{FieldError, Problem};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -27,6 +29,7 @@ pub enum ErrorCode {
     StaleVersion = 640,
     IdempotencyKeyReused = 650,
     InvalidState = 660,
+    ProfileTooLarge = 670,
     Unauthenticated = 700,
     Forbidden = 701,
     NotFound = 704,
@@ -290,6 +293,39 @@ pub fn refusal_message(refusal: &Refusal) -> String {
     }
 }
 
+/// The request member that names a part of a profile.
+fn member(part: ProfilePart) -> &'static str {
+    match part {
+        ProfilePart::Fields => "",
+        ProfilePart::List(Listed::PostalAddresses) => "postalAddresses",
+        ProfilePart::List(Listed::CustomerAccounts) => "customerAccounts",
+        ProfilePart::List(Listed::Preferences) => "preferences",
+        ProfilePart::List(Listed::Ecards) => "ecards",
+        ProfilePart::List(Listed::Notes) => "notes",
+    }
+}
+
+/// 422 naming the part of the profile that takes the most room.
+fn too_large(t: &TooLarge) -> WireError {
+    let part = match t.largest {
+        ProfilePart::Fields => "its own fields".to_string(),
+        ProfilePart::List(list) => format!("its {}", listed(list)),
+    };
+    let message = format!(
+        "the profile would take {} bytes of storage, more than the {} it may take; {part} take the most ({} bytes): remove some before adding more",
+        t.bytes, t.limit, t.largest_bytes
+    );
+    WireError {
+        errors: vec![WireFieldError {
+            field: member(t.largest).to_string(),
+            message: message.clone(),
+            rejected: None,
+            code: ErrorCode::ProfileTooLarge,
+        }],
+        ..WireError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ProfileTooLarge, message)
+    }
+}
+
 const EMAIL_TAKEN: &str = "the email is already used by another profile of the organisation";
 
 impl From<DomainError> for WireError {
@@ -358,7 +394,12 @@ impl From<DomainError> for WireError {
                 "The customer database is unavailable; nothing was changed. Retry later",
                 detail,
             ),
+            DomainError::OutOfTime(detail) => WireError::unavailable(
+                "The request ran out of time: the customer database is slow or unavailable. A change may or may not have been made; read before retrying it",
+                detail,
+            ),
             DomainError::Internal(detail) => WireError::internal(detail),
+            DomainError::TooLarge(t) => too_large(&t),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod bounded;
 pub mod credentials;
 pub mod ecards;
 pub mod errors;

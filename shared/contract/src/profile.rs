@@ -670,10 +670,11 @@ impl CustomerResponse {
 }
 
 impl ListCustomerResponse {
+    pub fn of(customer: &Customer) -> Self {
+        ListCustomerResponse(CustomerResponse::of(customer, false))
+    }
+
     pub fn list(customers: &[Customer]) -> Vec<ListCustomerResponse> {
-        customers
-            .iter()
-            .map(|c| ListCustomerResponse(CustomerResponse::of(c, false)))
-            .collect()
+        customers.iter().map(Self::of).collect()
     }
 }

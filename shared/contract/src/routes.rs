@@ -296,6 +296,14 @@ pub fn template_of(path: &str) -> Option<&'static str> {
         .map(|(_, template)| template)
 }
 
+/// The operation a method and concrete path name (its operationId names it in metrics).
+pub fn operation_at(method: &http::Method, path: &str) -> Option<&'static Operation> {
+    let template = template_of(path)?;
+    OPERATIONS
+        .iter()
+        .find(|o| o.path == template && o.verb.method() == method)
+}
+
 /// The function that serves a concrete path (its template's).
 pub fn function_for(path: &str) -> Option<Function> {
     let template = template_of(path)?;
@@ -344,6 +352,11 @@ mod tests {
         );
         assert_eq!(function_for("/profiles/7/password"), Some(Function::Credentials));
         assert_eq!(template_of("/nothing"), None);
+        assert_eq!(
+            operation_at(&http::Method::PUT, "/profiles/42/").map(|o| o.id),
+            Some("updateCustomer")
+        );
+        assert_eq!(operation_at(&http::Method::PATCH, "/profiles/42"), None);
         assert_eq!(template_of("/profiles/7/nothing"), None);
     }
 }

@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::credentials::PasswordHash;
 use crate::customer::{Customer, Status};
 use crate::error::{Contended, DomainError, Missing, Refusal};
-use crate::ports::{Change, ProfileReads, ProfileWrites, Requirement, StoreError};
+use crate::ports::{Change, Growth, ProfileReads, ProfileWrites, Requirement, StoreError};
 use crate::values::{CustomerNumber, OrganisationId, Version};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -47,7 +47,8 @@ fn pause(attempt: u32) -> Duration {
     Duration::from_millis(base + rand::rng().random_range(0..=base))
 }
 
-/// Runs `attempt` until it is done, fails, or has lost [`ATTEMPTS`] races on `what`.
+/// Runs `attempt` until it is done, fails, or has lost [`ATTEMPTS`] races on `what`; a pause
+/// that the request's deadline leaves no time for ends it with [`DomainError::OutOfTime`].
 pub async fn retrying<T, Fut>(what: Contended, mut attempt: impl FnMut() -> Fut) -> Result<T, DomainError>
 where
     Fut: Future<Output = Result<Attempt<T>, DomainError>>,
@@ -55,7 +56,14 @@ where
     for n in 0..ATTEMPTS {
         match attempt().await? {
             Attempt::Done(value) => return Ok(value),
-            Attempt::Retry if n + 1 < ATTEMPTS => tokio::time::sleep(pause(n)).await,
+            Attempt::Retry if n + 1 < ATTEMPTS => {
+                if crate::deadline::pause_before_retry(pause(n)).await.is_err() {
+                    return Err(DomainError::OutOfTime(format!(
+                        "{what:?} lost {} races and the request's deadline leaves no time for another",
+                        n + 1
+                    )));
+                }
+            }
             Attempt::Retry => {}
         }
     }
@@ -71,6 +79,7 @@ pub struct Edit<'a> {
     pub expected: Option<&'a ExpectedVersion>,
     pub requirements: &'a [Requirement],
     pub password: Option<&'a PasswordHash>,
+    pub growth: Growth,
 }
 
 impl<'a> Edit<'a> {
@@ -81,6 +90,15 @@ impl<'a> Edit<'a> {
             expected: None,
             requirements: &[],
             password: None,
+            growth: Growth::ClientData,
+        }
+    }
+
+    /// A change the service records by itself (see [`Growth::Record`]).
+    pub fn recording(self) -> Self {
+        Self {
+            growth: Growth::Record,
+            ..self
         }
     }
 
@@ -177,6 +195,7 @@ async fn change(
             previous: &current,
             next: &next,
             password: edit.password,
+            growth: edit.growth,
         };
         match store.writes.write(&[change], edit.requirements, now).await {
             Ok(()) => Ok(Attempt::Done(next)),
@@ -200,6 +219,8 @@ impl From<StoreError> for DomainError {
             StoreError::RequirementFailed { exists: true } => DomainError::refused(Refusal::PreferenceInactive),
             StoreError::TooLarge { items, max } => DomainError::refused(Refusal::TooLarge { items, max }),
             StoreError::Unavailable(m) => DomainError::Unavailable(m),
+            StoreError::OutOfTime(m) => DomainError::OutOfTime(m),
+            StoreError::ItemTooLarge(t) => DomainError::TooLarge(t),
             StoreError::Corrupt(m) => DomainError::Internal(m),
             // Operations resolve these themselves; one that escapes is a fault of this service.
             e @ (StoreError::Conflict | StoreError::IdempotencyKeyRecorded) => DomainError::Internal(e.to_string()),

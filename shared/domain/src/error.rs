@@ -32,9 +32,36 @@ pub enum DomainError {
     /// A dependency (the database) cannot do the work now; nothing was changed.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// The request's deadline came before the work was done (the database is slow, or the
+    /// profile contended); a write under way may or may not have been made.
+    #[error("out of time: {0}")]
+    OutOfTime(String),
     /// Stored data that cannot be read, or a fault of this service.
     #[error("internal: {0}")]
     Internal(String),
+    /// The change would make the stored profile larger than it may be.
+    #[error("the profile would be too large: {0:?}")]
+    TooLarge(TooLarge),
+}
+
+/// A part of a profile, as a size refusal names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfilePart {
+    /// The profile's own fields (names, contact data, stamps).
+    Fields,
+    List(Listed),
+}
+
+/// A change refused because the stored profile would outgrow its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    /// The stored size the change would make, in bytes.
+    pub bytes: usize,
+    /// The most the change may make it.
+    pub limit: usize,
+    /// The part taking the most space, and how much.
+    pub largest: ProfilePart,
+    pub largest_bytes: usize,
 }
 
 /// What was not there. Another organisation's data is "not there" too.

@@ -103,6 +103,36 @@ impl CustomerChanged {
     }
 }
 
+impl CustomerChanged {
+    /// The event a replay publishes for a change whose own event was lost: the profile as it
+    /// is now, under the lost event's id. Its version is the current one, so a subscriber that
+    /// orders by version applies it after anything it has seen, and ignores it when it has
+    /// seen this version already. The type says where the profile stands: deactivated
+    /// (DEACTIVATE), merged (CONNECT), only ever created (CREATE), or else UPDATE.
+    pub fn current(event_id: &str, customer: &Customer) -> Self {
+        let event_type = match customer.status {
+            Status::Deleted => ChangeType::Deactivate,
+            Status::Passive => ChangeType::Connect,
+            Status::Active if customer.version == Version::FIRST => ChangeType::Create,
+            Status::Active => ChangeType::Update,
+        };
+        let related = match (customer.status, customer.merged_into) {
+            (Status::Passive, Some(survivor)) => vec![survivor],
+            _ => customer.related_customer_numbers.clone(),
+        };
+        Self {
+            event_id: event_id.to_string(),
+            event_type,
+            organisation_id: customer.organisation_id,
+            customer_number: customer.customer_number,
+            related_customer_numbers: related,
+            profile_type: customer.profile_type,
+            changed_at: customer.changed.at,
+            version: customer.version,
+        }
+    }
+}
+
 fn modification(old: &Customer, new: &Customer) -> ChangeType {
     match (old.status, new.status) {
         (Status::Active, Status::Deleted) => return ChangeType::Deactivate,
@@ -131,6 +161,8 @@ pub struct SetAside {
     pub sequence_number: String,
     /// The stream record's id: a replay publishes under it.
     pub event_id: String,
+    /// INSERT, MODIFY or REMOVE.
+    pub event_name: String,
     pub reason: String,
 }
 
@@ -216,6 +248,33 @@ mod tests {
             (ChangeType::Connect, vec![eleven])
         );
         assert_eq!(kind_of(&earlier, &earlier.bumped()), ChangeType::Update);
+    }
+
+    #[test]
+    fn a_replayed_event_tells_where_the_profile_stands_now() {
+        let created = customer();
+        let e = CustomerChanged::current("lost-1", &created);
+        assert_eq!(
+            (e.event_id.as_str(), e.event_type, e.version),
+            ("lost-1", ChangeType::Create, created.version)
+        );
+        let changed = created.bumped();
+        assert_eq!(CustomerChanged::current("x", &changed).event_type, ChangeType::Update);
+        let mut deactivated = changed.clone();
+        deactivated.status = Status::Deleted;
+        assert_eq!(
+            CustomerChanged::current("x", &deactivated).event_type,
+            ChangeType::Deactivate
+        );
+        let survivor = CustomerNumber::parse("n", 9).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut merged = changed;
+        merged.status = Status::Passive;
+        merged.merged_into = Some(survivor);
+        let e = CustomerChanged::current("x", &merged);
+        assert_eq!(
+            (e.event_type, e.related_customer_numbers),
+            (ChangeType::Connect, vec![survivor])
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod conditional;
 pub mod credentials;
 pub mod customer;
+pub mod deadline;
 pub mod ecards;
 pub mod error;
 pub mod events;

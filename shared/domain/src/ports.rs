@@ -5,7 +5,7 @@
 
 use crate::credentials::{AttemptKey, PasswordHash};
 use crate::customer::{Customer, SearchKey};
-use crate::error::UniqueValue;
+use crate::error::{TooLarge, UniqueValue};
 use crate::preferences::Preference;
 use crate::profiles::{IdempotencyKey, IdempotencyRecord};
 use crate::values::{AccountId, CustomerNumber, CustomerRef, ItemId, OrganisationId};
@@ -37,6 +37,12 @@ pub enum StoreError {
     /// The database is unreachable, throttling or failing: the caller may retry later.
     #[error("{0}")]
     Unavailable(String),
+    /// The request's deadline came before the database answered.
+    #[error("{0}")]
+    OutOfTime(String),
+    /// The profile would outgrow the size its change may give it; nothing was written.
+    #[error("the profile would be too large: {0:?}")]
+    ItemTooLarge(TooLarge),
     /// Stored data that cannot be read, or a write that cannot be expressed.
     #[error("{0}")]
     Corrupt(String),
@@ -97,6 +103,22 @@ pub struct Change<'a> {
     pub next: &'a Customer,
     /// A new password hash to store with the change.
     pub password: Option<&'a PasswordHash>,
+    /// Which size limit the change must keep.
+    pub growth: Growth,
+}
+
+/// What a change adds to a profile, which decides how large it may make the stored profile.
+/// A change that does not make the profile larger is never refused for its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Growth {
+    /// What a client puts in the profile (fields, addresses, notes, …): kept within the
+    /// profile's budget, well below the store's item limit.
+    #[default]
+    ClientData,
+    /// What the service records by itself (a sign-in, a password, a status, a link between
+    /// profiles): small and bounded, so it may use the room kept above the budget and a full
+    /// profile still signs in, deactivates and connects.
+    Record,
 }
 
 /// What must hold when a write happens, checked in the same atomic step.

@@ -2,7 +2,7 @@
 //! conditional update before any password is checked, so that parallel attempts on any number
 //! of Lambda instances cannot count past the limit. The item expires with its window.
 
-use crate::error::unavailable;
+use crate::error::{unavailable, within_deadline};
 use crate::items::{self, EXPIRES_AT, Item, KIND, PK, n, s};
 use crate::store::DynamoStore;
 use async_trait::async_trait;
@@ -43,22 +43,24 @@ impl SignInAttempts for DynamoStore {
         let floor = (now - window).timestamp();
         for _ in 0..ROUNDS {
             // Count in the open window while it has room.
-            let counted = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(items::attempts_key(org, key)))
-                .update_expression("ADD #attempts :one")
-                .condition_expression("#start > :floor AND #attempts < :max")
-                .expression_attribute_names("#attempts", ATTEMPTS)
-                .expression_attribute_names("#start", WINDOW_START)
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":floor", n(floor))
-                .expression_attribute_values(":max", n(max))
-                .return_values(ReturnValue::UpdatedNew)
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-                .send()
-                .await;
+            let counted = within_deadline(
+                "UpdateItem(attempts)",
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(items::attempts_key(org, key)))
+                    .update_expression("ADD #attempts :one")
+                    .condition_expression("#start > :floor AND #attempts < :max")
+                    .expression_attribute_names("#attempts", ATTEMPTS)
+                    .expression_attribute_names("#start", WINDOW_START)
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":floor", n(floor))
+                    .expression_attribute_values(":max", n(max))
+                    .return_values(ReturnValue::UpdatedNew)
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .send(),
+            )
+            .await?;
             let existing = match counted {
                 Ok(out) => {
                     let count = out
@@ -84,25 +86,27 @@ impl SignInAttempts for DynamoStore {
                 return Ok(AttemptVerdict::Refused { until });
             }
             // No window is open: open one with this attempt, unless someone just did.
-            let opened = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(items::attempts_key(org, key)))
-                .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
-                .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
-                .expression_attribute_names("#attempts", ATTEMPTS)
-                .expression_attribute_names("#start", WINDOW_START)
-                .expression_attribute_names("#exp", EXPIRES_AT)
-                .expression_attribute_names("#kind", KIND)
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":now", n(now.timestamp()))
-                .expression_attribute_values(":end", n((now + window).timestamp()))
-                .expression_attribute_values(":kind", s("THROTTLE"))
-                .expression_attribute_values(":floor", n(floor))
-                .send()
-                .await;
+            let opened = within_deadline(
+                "UpdateItem(attempts)",
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(items::attempts_key(org, key)))
+                    .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
+                    .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
+                    .expression_attribute_names("#attempts", ATTEMPTS)
+                    .expression_attribute_names("#start", WINDOW_START)
+                    .expression_attribute_names("#exp", EXPIRES_AT)
+                    .expression_attribute_names("#kind", KIND)
+                    .expression_attribute_names("#pk", PK)
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":now", n(now.timestamp()))
+                    .expression_attribute_values(":end", n((now + window).timestamp()))
+                    .expression_attribute_values(":kind", s("THROTTLE"))
+                    .expression_attribute_values(":floor", n(floor))
+                    .send(),
+            )
+            .await?;
             match opened {
                 Ok(_) => return Ok(AttemptVerdict::Allowed { count: 1 }),
                 Err(e) if failed_condition(&e).is_some() => continue,
@@ -114,13 +118,16 @@ impl SignInAttempts for DynamoStore {
     }
 
     async fn clear_attempts(&self, org: OrganisationId, key: &AttemptKey) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(items::attempts_key(org, key)))
-            .send()
-            .await
-            .map_err(|e| unavailable("DeleteItem(attempts)", e))?;
+        within_deadline(
+            "DeleteItem(attempts)",
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(items::attempts_key(org, key)))
+                .send(),
+        )
+        .await?
+        .map_err(|e| unavailable("DeleteItem(attempts)", e))?;
         Ok(())
     }
 }

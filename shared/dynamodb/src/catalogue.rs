@@ -1,7 +1,7 @@
 //! The preference catalogue on DynamoDB: one item collection per organisation, and a guard item
 //! per code (lower-cased), written in the same transaction as its preference.
 
-use crate::error::unavailable;
+use crate::error::{unavailable, within_deadline};
 use crate::items::{self, Item, KIND, PK, PREFERENCE_OWNER, VERSION, n, s};
 use crate::records::PreferenceRecord;
 use crate::store::DynamoStore;
@@ -89,18 +89,20 @@ impl PreferenceCatalogue for DynamoStore {
         let mut found = Vec::new();
         let mut start = None;
         loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .consistent_read(true)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":pk", s(items::preferences_pk(org)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unavailable("Query(preferences)", e))?;
+            let out = within_deadline(
+                "Query(preferences)",
+                self.client
+                    .query()
+                    .table_name(&self.table)
+                    .consistent_read(true)
+                    .key_condition_expression("#pk = :pk")
+                    .expression_attribute_names("#pk", PK)
+                    .expression_attribute_values(":pk", s(items::preferences_pk(org)))
+                    .set_exclusive_start_key(start)
+                    .send(),
+            )
+            .await?
+            .map_err(|e| unavailable("Query(preferences)", e))?;
             for item in out.items.unwrap_or_default() {
                 found.push(read(item)?);
             }

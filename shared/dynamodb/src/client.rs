@@ -20,8 +20,30 @@ impl StoreConfig {
     }
 }
 
+/// Counts every attempt the client sends in the request's metrics (`DynamoDbCalls`), retries
+/// included: the count comes from the client itself, so no call can be left out.
+#[derive(Debug)]
+struct CountCalls;
+
+impl aws_sdk_dynamodb::config::Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "CountCalls"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        customers_telemetry::metrics::count_dynamodb_call();
+        Ok(())
+    }
+}
+
 /// A client with short timeouts: a Lambda answering an API call must give up on a sick
-/// database within seconds and say 503, not hang until its own timeout.
+/// database within seconds and say 503, not hang until its own timeout. (Each request's own
+/// deadline bounds the calls further: see `error::within_deadline`.)
 pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
@@ -42,5 +64,8 @@ pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
             .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
     }
     let shared = loader.load().await;
-    aws_sdk_dynamodb::Client::new(&shared)
+    let config = aws_sdk_dynamodb::config::Builder::from(&shared)
+        .interceptor(CountCalls)
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
 }

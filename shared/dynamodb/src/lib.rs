@@ -26,8 +26,10 @@ mod numbers;
 pub mod permissions;
 mod profiles;
 mod records;
+pub mod size;
 mod store;
 pub mod stream;
+pub mod stream_reader;
 pub mod table;
 mod transact;
 

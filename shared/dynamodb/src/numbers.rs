@@ -1,6 +1,6 @@
 //! Customer numbers and idempotency records on DynamoDB.
 
-use crate::error::unavailable;
+use crate::error::{unavailable, within_deadline};
 use crate::items::{self, n};
 use crate::records::IdempotencyItem;
 use crate::store::DynamoStore;
@@ -15,18 +15,20 @@ use customers_domain::values::OrganisationId;
 impl CustomerNumbers for DynamoStore {
     /// One atomic ADD on the counter item reserves a whole block.
     async fn reserve(&self, count: u32) -> Result<i64, StoreError> {
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(items::counter_key()))
-            .update_expression("ADD #next :count")
-            .expression_attribute_names("#next", "next")
-            .expression_attribute_values(":count", n(count))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(|e| unavailable("UpdateItem(counter)", e))?;
+        let out = within_deadline(
+            "UpdateItem(counter)",
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(items::counter_key()))
+                .update_expression("ADD #next :count")
+                .expression_attribute_names("#next", "next")
+                .expression_attribute_values(":count", n(count))
+                .return_values(ReturnValue::UpdatedNew)
+                .send(),
+        )
+        .await?
+        .map_err(|e| unavailable("UpdateItem(counter)", e))?;
         let last = match out.attributes.as_ref().and_then(|a| a.get("next")) {
             Some(AttributeValue::N(v)) => v
                 .parse::<i64>()

@@ -1,7 +1,7 @@
 //! Profiles on DynamoDB: reads by number, reference and account id; searches over the search
 //! entries; and writes that move a profile's guards and entries with it in one transaction.
 
-use crate::error::unavailable;
+use crate::error::{unavailable, within_deadline};
 use crate::items::{self, EXPIRES_AT, Item, PASSWORD_HASH, PK, SK, VERSION, n, s};
 use crate::store::DynamoStore;
 use crate::transact::{Failure, Part, TRANSACTION_MAX_ITEMS, claim_kind};
@@ -12,8 +12,8 @@ use aws_sdk_dynamodb::types::{
 use chrono::{DateTime, Utc};
 use customers_domain::customer::{Customer, SearchKey, UniqueClaim};
 use customers_domain::ports::{
-    Batch, Change, FindCursor, FoundPage, NewProfile, ProfileBatches, ProfileReads, ProfileSearch, ProfileWrites,
-    Requirement, StoreError,
+    Batch, Change, FindCursor, FoundPage, Growth, NewProfile, ProfileBatches, ProfileReads, ProfileSearch,
+    ProfileWrites, Requirement, StoreError,
 };
 use customers_domain::values::{AccountId, CustomerNumber, CustomerRef, OrganisationId};
 use std::collections::{BTreeSet, HashMap};
@@ -235,7 +235,9 @@ impl ProfileSearch for DynamoStore {
             query =
                 query.set_exclusive_start_key(Some(HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])));
         }
-        let out = query.send().await.map_err(|e| unavailable("Query(search)", e))?;
+        let out = within_deadline("Query(search)", query.send())
+            .await?
+            .map_err(|e| unavailable("Query(search)", e))?;
         let entries = out.items.unwrap_or_default();
         let numbers: Vec<CustomerNumber> = entries.iter().filter_map(items::owner_of).collect();
         let next = out.last_evaluated_key.and_then(|k| match k.get(SK) {
@@ -258,6 +260,7 @@ impl ProfileWrites for DynamoStore {
     async fn insert(&self, profile: NewProfile<'_>) -> Result<(), StoreError> {
         let customer = profile.customer;
         let org = customer.organisation_id;
+        crate::size::check(None, customer, Growth::ClientData)?;
         let mut item = items::profile_item(customer)?;
         if let Some(hash) = profile.password {
             item.insert(PASSWORD_HASH.into(), s(hash.as_phc()));
@@ -342,6 +345,7 @@ impl ProfileWrites for DynamoStore {
         }
         taken.retain(|claim| moving.contains_key(claim));
         for change in changes {
+            crate::size::check(Some(change.previous), change.next, change.growth)?;
             writes.extend(self.change_writes(change, &moving, &taken, now)?);
         }
         if writes.len() > TRANSACTION_MAX_ITEMS {

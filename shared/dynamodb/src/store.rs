@@ -1,7 +1,7 @@
 //! The DynamoDB adapter: one store over one table, implementing every port. A Lambda hands each
 //! capability only the ports it uses, and its IAM policy grants only their actions.
 
-use crate::error::unavailable;
+use crate::error::{pause_before_retry, unavailable, within_deadline};
 use crate::items::Item;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
@@ -47,7 +47,9 @@ impl DynamoStore {
         if let Some(p) = projection {
             request = request.projection_expression(p);
         }
-        let out = request.send().await.map_err(|e| unavailable("GetItem", e))?;
+        let out = within_deadline("GetItem", request.send())
+            .await?
+            .map_err(|e| unavailable("GetItem", e))?;
         Ok(out.item)
     }
 
@@ -78,13 +80,12 @@ impl DynamoStore {
                 .consistent_read(true)
                 .build()
                 .map_err(|e| StoreError::Corrupt(format!("BatchGetItem request: {e}")))?;
-            let out = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(|e| unavailable("BatchGetItem", e))?;
+            let out = within_deadline(
+                "BatchGetItem",
+                self.client.batch_get_item().request_items(&self.table, request).send(),
+            )
+            .await?
+            .map_err(|e| unavailable("BatchGetItem", e))?;
             if let Some(mut responses) = out.responses
                 && let Some(items) = responses.remove(&self.table)
             {
@@ -96,7 +97,7 @@ impl DynamoStore {
                 .map(|k| k.keys)
                 .unwrap_or_default();
             if !pending.is_empty() {
-                tokio::time::sleep(Duration::from_millis(20u64 << round.min(5))).await;
+                pause_before_retry("BatchGetItem", Duration::from_millis(20u64 << round.min(5))).await?;
             }
         }
         Ok(found)

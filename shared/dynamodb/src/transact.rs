@@ -1,7 +1,7 @@
 //! Transactions: building their items, running them with retries for contention, and telling
 //! which of their conditions failed.
 
-use crate::error::unavailable;
+use crate::error::{pause_before_retry, unavailable, within_deadline};
 use crate::items::{self, EXPIRES_AT, Item, OWNER, PK, n};
 use crate::store::DynamoStore;
 use aws_sdk_dynamodb::error::SdkError;
@@ -195,12 +195,12 @@ impl DynamoStore {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self
+            let call = self
                 .client
                 .transact_write_items()
                 .set_transact_items(Some(writes.clone()))
-                .send()
-                .await;
+                .send();
+            let result = within_deadline(operation, call).await.map_err(Failure::Store)?;
             let error = match result {
                 Ok(_) => return Ok(()),
                 Err(e) => e,
@@ -229,7 +229,9 @@ impl DynamoStore {
                 }
                 let contended = failed.iter().all(|(_, r)| r.code() == Some("TransactionConflict"));
                 if contended && attempt < TRANSACTION_ATTEMPTS {
-                    tokio::time::sleep(pause(attempt)).await;
+                    pause_before_retry(operation, pause(attempt))
+                        .await
+                        .map_err(Failure::Store)?;
                     continue;
                 }
             }

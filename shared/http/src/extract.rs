@@ -199,6 +199,17 @@ async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes
 
 /// Any JSON value; not UTF-8, empty or not JSON is 400.
 fn json_value(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
+    // JSON is UTF-8 (RFC 8259); say so, rather than what the JSON reader makes of the bytes.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(bad_request(
+            "",
+            ErrorCode::MalformedBody,
+            format!(
+                "The request body is not UTF-8 text: the byte at offset {} is not valid UTF-8",
+                e.valid_up_to()
+            ),
+        ));
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(bad_request(
             "",

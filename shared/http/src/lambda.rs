@@ -2,14 +2,23 @@
 //! router wired once per instance, and the Lambda runtime.
 
 use crate::auth::{AuthConfig, JwtVerifier};
+use crate::middleware::RequestScope;
 use axum::Router;
+use customers_contract::routes::Function;
 use customers_domain::clock::{Clock, SystemClock};
 use customers_domain::credentials::PasswordHasher;
+use customers_domain::deadline::{SystemTimer, Timer};
+use customers_telemetry::metrics::{MetricsSink, StdoutMetrics};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How many customer numbers one instance reserves at a time (`CUSTOMER_NUMBER_BLOCK`).
 pub const DEFAULT_NUMBER_BLOCK: u32 = 100;
+
+/// The longest a request may take (`REQUEST_BUDGET_MS`), under the functions' 10-second
+/// timeout; under Lambda the invocation's own deadline (less a margin) bounds it too.
+pub const DEFAULT_REQUEST_BUDGET: Duration = Duration::from_secs(8);
 
 /// What a function is configured with, besides its store.
 #[derive(Clone)]
@@ -18,6 +27,10 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     pub number_block: u32,
     pub hasher: PasswordHasher,
+    /// Measures requests and keeps their deadlines.
+    pub timer: Arc<dyn Timer>,
+    pub request_budget: Duration,
+    pub metrics: Arc<dyn MetricsSink>,
 }
 
 impl Settings {
@@ -27,16 +40,47 @@ impl Settings {
             clock,
             number_block,
             hasher: PasswordHasher::default(),
+            timer: Arc::new(SystemTimer::new()),
+            request_budget: DEFAULT_REQUEST_BUDGET,
+            metrics: Arc::new(StdoutMetrics),
         })
     }
 
-    /// `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` and `CUSTOMER_NUMBER_BLOCK`.
+    /// `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`, `CUSTOMER_NUMBER_BLOCK` and
+    /// `REQUEST_BUDGET_MS`.
     pub fn from_env() -> Result<Self, String> {
         let block = std::env::var("CUSTOMER_NUMBER_BLOCK")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_NUMBER_BLOCK);
-        Self::new(AuthConfig::from_env()?, Arc::new(SystemClock), block)
+        let budget = std::env::var("REQUEST_BUDGET_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(DEFAULT_REQUEST_BUDGET, Duration::from_millis);
+        Ok(Self::new(AuthConfig::from_env()?, Arc::new(SystemClock), block)?.with_request_budget(budget))
+    }
+
+    pub fn with_timer(self, timer: Arc<dyn Timer>) -> Self {
+        Self { timer, ..self }
+    }
+
+    pub fn with_request_budget(self, request_budget: Duration) -> Self {
+        Self { request_budget, ..self }
+    }
+
+    pub fn with_metrics(self, metrics: Arc<dyn MetricsSink>) -> Self {
+        Self { metrics, ..self }
+    }
+
+    /// What the request layers of `function` need.
+    pub fn scope(&self, function: Function) -> RequestScope {
+        RequestScope {
+            function,
+            timer: self.timer.clone(),
+            budget: self.request_budget,
+            metrics: self.metrics.clone(),
+            clock: self.clock.clone(),
+        }
     }
 }
 

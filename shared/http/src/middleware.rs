@@ -1,6 +1,7 @@
 //! Layers every function wraps its router in: correlation id in and out, a tracing span per
-//! request (the route template, never the raw path, which can hold personal data), panics
-//! caught, and errors rendered as the contract's ErrorResponse.
+//! request (the route template, never the raw path, which can hold personal data), the
+//! request's deadline, panics caught, errors rendered as the contract's ErrorResponse, and one
+//! metrics line per request.
 
 use crate::error::ApiError;
 use axum::Router;
@@ -9,8 +10,14 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use customers_contract::routes::template_of;
+use customers_contract::routes::{Function, operation_at, template_of};
 use customers_contract::{ErrorCode, ErrorResponse, WireError};
+use customers_domain::DomainError;
+use customers_domain::clock::Clock;
+use customers_domain::deadline::{Deadline, Timer};
+use customers_telemetry::metrics::{MetricsSink, RequestMetrics, counting};
+use std::sync::Arc;
+use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
@@ -24,16 +31,56 @@ fn usable(v: &str) -> bool {
     !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// Time kept back from the Lambda's own deadline: enough to render the 503, write the logs and
+/// hand the answer to the runtime before the function is stopped.
+pub const LAMBDA_MARGIN: Duration = Duration::from_millis(1000);
+
+/// What the layers need to know of the function they wrap.
+#[derive(Clone)]
+pub struct RequestScope {
+    pub function: Function,
+    /// Measures latency and keeps deadlines.
+    pub timer: Arc<dyn Timer>,
+    /// The longest a request may take (less when the Lambda's own deadline is nearer).
+    pub budget: Duration,
+    pub metrics: Arc<dyn MetricsSink>,
+    /// Stamps the metric lines.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl RequestScope {
+    /// The request's deadline: its budget, or the Lambda invocation's deadline less
+    /// [`LAMBDA_MARGIN`], whichever comes first.
+    pub fn deadline_for(&self, request: &Request) -> Deadline {
+        use lambda_http::RequestExt;
+        let left_to_lambda = request.lambda_context_ref().map(|context| {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
+            let left = u128::from(context.deadline).saturating_sub(now_ms);
+            Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX)).saturating_sub(LAMBDA_MARGIN)
+        });
+        let budget = left_to_lambda.map_or(self.budget, |left| left.min(self.budget));
+        Deadline::after(self.timer.clone(), budget)
+    }
+}
+
 /// Wraps a function's router in the contract's layers.
-pub fn with_contract_layers(router: Router) -> Router {
+pub fn with_contract_layers(router: Router, scope: RequestScope) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             ApiError(WireError::internal("a handler panicked")).into_response()
         }))
-        .layer(axum::middleware::from_fn(contract_envelope))
+        .layer(axum::middleware::from_fn_with_state(scope, contract_envelope))
 }
 
-async fn contract_envelope(mut request: Request, next: Next) -> Response {
+async fn contract_envelope(
+    axum::extract::State(scope): axum::extract::State<RequestScope>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = scope.timer.now();
     let correlation_id = request
         .headers()
         .get(&CORRELATION_ID)
@@ -44,6 +91,8 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let route = template_of(&path).unwrap_or("(no route)");
     let method = request.method().clone();
+    let operation = operation_at(&method, &path).map_or("unknown", |o| o.id);
+    let deadline = scope.deadline_for(&request);
     let client = request
         .headers()
         .get("et-client-name")
@@ -55,7 +104,16 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(CorrelationId(correlation_id.clone()));
     let span = tracing::info_span!("request", correlation_id = %correlation_id, %method, route, client = %client, organisation = tracing::field::Empty);
     async move {
-        let mut response = next.run(request).await;
+        // Everything the handler awaits keeps this deadline; should a wait escape it, the
+        // request is still answered in time.
+        let handled = deadline.clone().scope(deadline.bound(next.run(request)));
+        let (handled, dynamodb_calls) = counting(handled).await;
+        let mut response = handled.unwrap_or_else(|_| {
+            ApiError::from(DomainError::OutOfTime(format!(
+                "{operation} was still running at its deadline"
+            )))
+            .into_response()
+        });
         if let Some(ApiError(error)) = response.extensions_mut().remove::<ApiError>() {
             if let Some(detail) = &error.detail {
                 tracing::error!(detail, code = error.code.code(), "request failed");
@@ -71,6 +129,14 @@ async fn contract_envelope(mut request: Request, next: Next) -> Response {
         if let Ok(v) = HeaderValue::from_str(&correlation_id) {
             response.headers_mut().insert(CORRELATION_ID, v);
         }
+        scope.metrics.emit(&RequestMetrics {
+            function: scope.function.name(),
+            operation,
+            latency: scope.timer.now().saturating_sub(started),
+            status,
+            dynamodb_calls,
+            timestamp_ms: scope.clock.now().timestamp_millis(),
+        });
         response
     }
     .instrument(span)

@@ -51,3 +51,19 @@ pub fn created_profile<T: Serialize>(
     }
     response
 }
+
+/// 200 with a JSON body already written (a bounded list), and the headers that describe it.
+pub fn json_text(body: Vec<u8>, headers: &[(&'static str, String)]) -> Response {
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response();
+    for (name, value) in headers {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(*name, v);
+        }
+    }
+    response
+}

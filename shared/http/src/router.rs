@@ -3,6 +3,7 @@
 //! path, so that the table is the one place routes are written.
 
 use crate::extract::BODY_LIMIT_BYTES;
+use crate::lambda::Settings;
 use crate::middleware::{method_not_allowed, unknown_path, with_contract_layers};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -24,6 +25,7 @@ fn filter(verb: Verb) -> MethodFilter {
 /// Fails, at start-up, when an operation has no handler.
 pub fn router<S>(
     function: Function,
+    settings: &Settings,
     state: S,
     handler: impl Fn(&'static str, MethodFilter) -> Option<MethodRouter<S>>,
 ) -> Result<Router, String>
@@ -43,5 +45,5 @@ where
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .with_state(state);
-    Ok(with_contract_layers(router))
+    Ok(with_contract_layers(router, settings.scope(function)))
 }

@@ -6,7 +6,7 @@
 
 mod failures;
 
-pub use failures::{FailureQueue, sqs_client};
+pub use failures::{FailedRecords, FailureQueue, QUEUE_ACTIONS, Received, parse_message, sqs_client};
 
 use async_trait::async_trait;
 use aws_sdk_sns::config::Credentials;

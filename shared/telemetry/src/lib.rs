@@ -1,5 +1,8 @@
 //! Structured logs: JSON lines carrying the request span's fields (correlation id, method,
-//! path, client, organisation), as CloudWatch Logs Insights reads them.
+//! route template, client, organisation), as CloudWatch Logs Insights reads them; and metrics
+//! as embedded-metric-format lines ([`metrics`]).
+
+pub mod metrics;
 
 use tracing_subscriber::EnvFilter;
 

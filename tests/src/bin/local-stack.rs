@@ -2,7 +2,9 @@
 //! defines it (`infra/template.json`) in the DynamoDB at `DYNAMODB_ENDPOINT`; `local-stack
 //! create-queue NAME` creates an SQS queue at `SNS_ENDPOINT` and prints its URL; `local-stack
 //! poll-stream TABLE URL` plays the stream's event source mapping (records given up go to the
-//! queue at `FAILURE_QUEUE_URL`); `local-stack template` prints the template; `local-stack
+//! queue at `FAILURE_QUEUE_URL`); `local-stack replay-failures TABLE QUEUE_URL` replays that
+//! queue as the deployed change-events function does when invoked with `{"replayFailures": {}}`
+//! (topics of `STAGE`, default `local`); `local-stack template` prints the template; `local-stack
 //! openapi` prints the OpenAPI document; `local-stack serve-api [PORT] [TABLE]` serves every
 //! function's router in one process, routed by the routing table, with the local issuer's keys:
 //! a quick stand-in for `cargo lambda watch` while developing.
@@ -28,6 +30,10 @@ async fn main() {
             (Some(table), Some(url)) => poll_forever(table, url).await,
             _ => Err("usage: local-stack poll-stream TABLE INVOKE_URL".to_string()),
         },
+        Some("replay-failures") => match (args.get(1), args.get(2)) {
+            (Some(table), Some(url)) => replay_failures(table, url).await,
+            _ => Err("usage: local-stack replay-failures TABLE QUEUE_URL".to_string()),
+        },
         Some("create-queue") => match args.get(1) {
             Some(name) => create_queue(name).await,
             None => Err("usage: local-stack create-queue NAME".to_string()),
@@ -46,7 +52,7 @@ async fn main() {
             Ok(())
         }
         _ => Err(
-            "usage: local-stack create-table [TABLE] | create-queue NAME | poll-stream TABLE INVOKE_URL | serve-api [PORT] [TABLE] | template | openapi".to_string(),
+            "usage: local-stack create-table [TABLE] | create-queue NAME | poll-stream TABLE INVOKE_URL | replay-failures TABLE QUEUE_URL | serve-api [PORT] [TABLE] | template | openapi".to_string(),
         ),
     };
     if let Err(e) = result {
@@ -98,13 +104,7 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
             .await;
         for given_up in poller.take_given_up() {
             // As the deployed mapping's on-failure destination: the record's place, not the record.
-            let message = serde_json::json!({
-                "source": "event-source-mapping",
-                "condition": "RetryAttemptsExhausted",
-                "streamArn": poller.stream_arn(),
-                "shardId": given_up.shard,
-                "sequenceNumber": given_up.sequence_number,
-            });
+            let message = customers_tests::poller::on_failure_message(&given_up, poller.stream_arn());
             eprintln!("stream record {} given up after the retries", given_up.sequence_number);
             if let Some((sqs, url)) = &failures
                 && let Err(e) = sqs
@@ -126,6 +126,33 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Replays the failure queue against DynamoDB Local and moto, and prints the report.
+async fn replay_failures(table: &str, queue_url: &str) -> Result<(), String> {
+    let endpoint = customers_tests::dynamodb_endpoint();
+    let config = StoreConfig {
+        table_name: table.to_string(),
+        endpoint: Some(endpoint.clone()),
+    };
+    let store = customers_dynamodb::DynamoStore::new(dynamodb_client(&config).await, table);
+    let stream = customers_dynamodb::stream_reader::StreamReader::new(
+        customers_dynamodb::stream_reader::streams_client(Some(&endpoint)).await,
+    );
+    let moto = std::env::var("SNS_ENDPOINT").ok();
+    let queue = customers_sns::FailureQueue::new(customers_sns::sqs_client(moto.as_deref()).await, queue_url);
+    let stage = std::env::var("STAGE").unwrap_or_else(|_| "local".to_string());
+    let publisher = customers_sns::SnsPublisher::new(customers_sns::sns_client(moto.as_deref()).await, stage);
+    let report = change_events::replay::Replay {
+        queue: &queue,
+        stream: &stream,
+        profiles: &store,
+        publisher: &publisher,
+    }
+    .run(None)
+    .await;
+    println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 /// Creates the queue (SQS answers the existing one's URL if it exists) and prints its URL.

@@ -6,6 +6,8 @@
 //! new member cannot slip in undescribed.
 
 pub mod accepts;
+pub mod examples;
+pub mod links;
 pub mod parameters;
 pub mod requests;
 mod responses;
@@ -38,6 +40,7 @@ pub fn tighten(doc: &mut Value) -> Vec<String> {
             }
         }
     }
+    links::add(doc);
     problems
 }
 
@@ -143,6 +146,12 @@ fn tighten_shape(shape: &RequestShape, schema: &mut Value) -> Vec<String> {
     if !all_of.is_empty() {
         object.insert("allOf".into(), Value::Array(all_of));
     }
+    match examples::example(shape.schema) {
+        Some(example) => {
+            object.insert("examples".into(), json!([example]));
+        }
+        None => problems.push(format!("{}: no example", shape.schema)),
+    }
     problems
 }
 
@@ -169,6 +178,9 @@ fn parameters_of(path: &str, method: &str, operation: &mut Value) -> Vec<String>
                     kept_annotations(old, &mut schema);
                 }
                 parameter["schema"] = schema;
+                if let Some(example) = examples::parameter_example(&place, &name) {
+                    parameter["example"] = example;
+                }
             }
             None => problems.push(format!(
                 "{} {path}: {place} parameter {name} not described",

@@ -12,7 +12,7 @@ use crate::conditional::{Edit, Profiles};
 use crate::customer::{ChangeStamp, Customer, ProfileType, Status};
 use crate::error::{Action, DomainError, Missing, Refusal};
 use crate::ports::{
-    AttemptVerdict, Change, PasswordHashes, Port, ProfileReads, ProfileWrites, SignInAttempts, StoreError,
+    AttemptVerdict, Change, Growth, PasswordHashes, Port, ProfileReads, ProfileWrites, SignInAttempts, StoreError,
 };
 use crate::values::{Actor, Channel, CustomerNumber, EmailAddress, OrganisationId, Password};
 use chrono::{DateTime, Duration, Utc};
@@ -180,6 +180,7 @@ impl Credentials {
             previous: &current,
             next: &next,
             password: rehash.as_ref(),
+            growth: Growth::Record,
         };
         match self.profiles.writes.write(&[change], &[], now).await {
             Ok(()) => {
@@ -188,6 +189,12 @@ impl Credentials {
             }
             // A concurrent change of the profile: the sign-in itself is valid; answer the profile.
             Err(StoreError::Conflict) => self.profiles.live(org, current.customer_number).await,
+            // A profile stored larger than its ceiling (before sizes were kept) cannot record
+            // the sign-in; the sign-in itself is valid.
+            Err(StoreError::ItemTooLarge(t)) => {
+                tracing::warn!(customer_number = %current.customer_number, bytes = t.bytes, "sign-in not recorded: the profile is too large");
+                Ok(current)
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -202,7 +209,7 @@ impl Credentials {
     ) -> Result<Customer, DomainError> {
         let hash = self.hasher.hash_password(password).await?;
         let channel = Channel::parse("changedByChannel", "credentials").map_err(DomainError::invalid)?;
-        let edit_of = Edit::of(org, number).with_password(Some(&hash));
+        let edit_of = Edit::of(org, number).with_password(Some(&hash)).recording();
         self.profiles
             .edit(edit_of, |current, now| {
                 ensure_password_profile(current)?;

@@ -15,8 +15,8 @@ use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, ProfileType, Status};
 use crate::error::{Action, Contended, DomainError, Missing, Refusal, UniqueValue, ensure_caller};
 use crate::ports::{
-    Change, CustomerNumbers, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads, ProfileWrites,
-    StoreError,
+    Change, CustomerNumbers, Growth, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads,
+    ProfileWrites, StoreError,
 };
 use crate::profiles::{Created, Creator, Keyed};
 use crate::values::{CustomerNumber, OrganisationId};
@@ -70,7 +70,7 @@ impl Lifecycle {
     ) -> Result<Customer, DomainError> {
         let customer = self
             .profiles
-            .edit(Edit::of(org, number), |current, now| {
+            .edit(Edit::of(org, number).recording(), |current, now| {
                 if current.profile_type == ProfileType::Temporary {
                     return Err(DomainError::refused(Refusal::Temporary {
                         number,
@@ -94,7 +94,7 @@ impl Lifecycle {
     ) -> Result<Customer, DomainError> {
         let result = self
             .profiles
-            .edit(Edit::of(org, number), |current, now| {
+            .edit(Edit::of(org, number).recording(), |current, now| {
                 if current.status != Status::Deleted {
                     return Err(DomainError::refused(Refusal::Status {
                         number,
@@ -163,17 +163,20 @@ impl Lifecycle {
                     previous: &survivor,
                     next: &next_survivor,
                     password: None,
+                    growth: Growth::Record,
                 },
                 Change {
                     previous: &merged,
                     next: &next_merged,
                     password: None,
+                    growth: Growth::Record,
                 },
             ];
             changes.extend(repointed.iter().zip(&next_others).map(|(previous, next)| Change {
                 previous,
                 next,
                 password: None,
+                growth: Growth::Record,
             }));
             match self.profiles.writes.write(&changes, &[], now).await {
                 Ok(()) => Ok(Attempt::Done(Connected {

@@ -19,8 +19,8 @@ use crate::credentials::PasswordHasher;
 use crate::customer::{Customer, CustomerUpdate, NewCustomer, ProfileType, Status};
 use crate::error::{Action, DomainError, Missing, Refusal, ensure_caller};
 use crate::ports::{
-    CustomerNumbers, FindCursor, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads, ProfileSearch,
-    ProfileWrites,
+    Batch, CustomerNumbers, FindCursor, IdempotencyRecords, PasswordHashes, Port, ProfileBatches, ProfileReads,
+    ProfileSearch, ProfileWrites,
 };
 use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerNumber, CustomerRef, OrganisationId};
@@ -32,6 +32,8 @@ pub const SEARCH_READ_LIMIT: usize = 5_000;
 const SEARCH_BATCH: usize = 100;
 /// Most profiles one bulk lookup names.
 pub const BULK_MAX: usize = 1000;
+/// Profiles a bulk lookup reads at once.
+const BULK_BATCH: usize = 100;
 
 /// Profiles to look up at once: by number, or else by reference; answered in this order.
 #[derive(Debug, Clone)]
@@ -50,6 +52,26 @@ pub struct ProfileService {
 fn distinct<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
     let mut seen = HashSet::new();
     items.into_iter().filter(|i| seen.insert(i.clone())).collect()
+}
+
+/// Hands the live profiles of `batch` to `take` in the order of `keys`; answers the key of the
+/// first one it declines.
+fn hand_over<K: Clone + Eq + std::hash::Hash>(
+    keys: &[K],
+    batch: Batch,
+    now: chrono::DateTime<chrono::Utc>,
+    key_of: impl Fn(&Customer) -> K,
+    take: &mut (dyn FnMut(&Customer) -> bool + Send),
+) -> Option<K> {
+    let mut by_key: HashMap<K, Customer> = batch
+        .readable()
+        .into_iter()
+        .filter(|c| !c.is_expired(now))
+        .map(|c| (key_of(&c), c))
+        .collect();
+    keys.iter()
+        .find(|k| by_key.remove(k).is_some_and(|c| !take(&c)))
+        .cloned()
 }
 
 impl ProfileService {
@@ -201,36 +223,37 @@ impl ProfileService {
         Ok((items, total))
     }
 
-    /// Up to [`BULK_MAX`] live profiles in the order asked; repeated, unknown and expired ones
-    /// are left out.
-    pub async fn bulk(&self, org: OrganisationId, lookup: BulkLookup) -> Result<Vec<Customer>, DomainError> {
+    /// Up to [`BULK_MAX`] live profiles in the order asked (repeated, unknown and expired ones
+    /// left out), handed to `take` one at a time until it declines one. They are read a batch
+    /// at a time, so an answer that is full stops the reading (and bounds the memory a lookup
+    /// of large profiles takes). Answers where in the lookup's list the first profile `take`
+    /// declined stands, if it declined one.
+    pub async fn bulk(
+        &self,
+        org: OrganisationId,
+        lookup: BulkLookup,
+        take: &mut (dyn FnMut(&Customer) -> bool + Send),
+    ) -> Result<Option<usize>, DomainError> {
         let now = self.profiles.now();
-        let (order, batch, by_number) = match lookup {
+        match &lookup {
             BulkLookup::Numbers(numbers) => {
-                let numbers = distinct(numbers);
-                let order: Vec<String> = numbers.iter().map(ToString::to_string).collect();
-                (order, self.batches.profiles(org, &numbers).await?, true)
+                for keys in distinct(numbers.clone()).chunks(BULK_BATCH) {
+                    let batch = self.batches.profiles(org, keys).await?;
+                    if let Some(declined) = hand_over(keys, batch, now, |c| c.customer_number, take) {
+                        return Ok(numbers.iter().position(|n| *n == declined));
+                    }
+                }
             }
             BulkLookup::References(references) => {
-                let references = distinct(references);
-                let order: Vec<String> = references.iter().map(ToString::to_string).collect();
-                (order, self.batches.profiles_by_ref(org, &references).await?, false)
+                for keys in distinct(references.clone()).chunks(BULK_BATCH) {
+                    let batch = self.batches.profiles_by_ref(org, keys).await?;
+                    if let Some(declined) = hand_over(keys, batch, now, |c| c.customer_ref.clone(), take) {
+                        return Ok(references.iter().position(|r| *r == declined));
+                    }
+                }
             }
-        };
-        let mut by_key: HashMap<String, Customer> = batch
-            .readable()
-            .into_iter()
-            .filter(|c| !c.is_expired(now))
-            .map(|c| {
-                let key = if by_number {
-                    c.customer_number.to_string()
-                } else {
-                    c.customer_ref.to_string()
-                };
-                (key, c)
-            })
-            .collect();
-        Ok(order.iter().filter_map(|k| by_key.remove(k)).collect())
+        }
+        Ok(None)
     }
 
     /// The live profile holding a customerRef; a merged one answers with its survivor, as

@@ -1,0 +1,230 @@
+//! One CloudWatch embedded-metric-format line per request, written by the shared middleware:
+//! well formed (as CloudWatch reads EMF), with the function, the routing table's operationId,
+//! the status class and the DynamoDB calls the request made, counted by the client itself.
+
+use axum::http::{Method, StatusCode};
+use customers_domain::clock::Clock;
+use customers_telemetry::metrics::CapturedMetrics;
+use customers_tests::app::{TEST_TABLE, TestApp};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const UNITS: [&str; 2] = ["Milliseconds", "Count"];
+
+/// Checks a line as CloudWatch reads EMF: the `_aws` block, each dimension a top-level string
+/// member, each metric a top-level number with a known unit; answers the document.
+fn emf(line: &str) -> Value {
+    let doc: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    let aws = &doc["_aws"];
+    assert!(aws["Timestamp"].as_i64().is_some_and(|t| t > 0), "{line}");
+    let directives = aws["CloudWatchMetrics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(directives.len(), 1, "{line}");
+    let directive = &directives[0];
+    assert_eq!(directive["Namespace"], "CustomersApi");
+    assert_eq!(
+        directive["Dimensions"],
+        json!([["Function", "Operation"], ["Function"]])
+    );
+    for set in directive["Dimensions"].as_array().into_iter().flatten() {
+        for key in set.as_array().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            assert!(
+                doc[key].as_str().is_some_and(|v| !v.is_empty()),
+                "dimension {key}: {line}"
+            );
+        }
+    }
+    let metrics: Vec<(String, String)> = directive["Metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let name = m["Name"].as_str().unwrap_or_default().to_string();
+            let unit = m["Unit"].as_str().unwrap_or_default().to_string();
+            assert!(UNITS.contains(&unit.as_str()), "{unit}");
+            assert!(doc[&name].is_number(), "metric {name}: {line}");
+            (name, unit)
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("Latency", "Milliseconds"),
+        ("Requests", "Count"),
+        ("Status4xx", "Count"),
+        ("Status5xx", "Count"),
+        ("DynamoDbCalls", "Count"),
+    ]
+    .iter()
+    .map(|(n, u)| (n.to_string(), u.to_string()))
+    .collect();
+    assert_eq!(metrics, expected);
+    assert!(doc["Latency"].as_f64().is_some_and(|l| l >= 0.0));
+    doc
+}
+
+struct Measured {
+    app: TestApp,
+    metrics: Arc<CapturedMetrics>,
+    profiles: axum::Router,
+    credentials: axum::Router,
+}
+
+async fn measured() -> Measured {
+    let app = TestApp::profiles().await;
+    let metrics = Arc::new(CapturedMetrics::default());
+    let settings = app.settings().with_metrics(metrics.clone());
+    let store = Arc::new(customers_dynamodb::DynamoStore::new(app.client.clone(), TEST_TABLE));
+    Measured {
+        profiles: profiles::router(store.clone(), settings.clone()).unwrap_or_else(|e| panic!("{e}")),
+        credentials: credentials::router(store, settings).unwrap_or_else(|e| panic!("{e}")),
+        app,
+        metrics,
+    }
+}
+
+impl Measured {
+    /// The one line the last request wrote.
+    fn line(&self) -> Value {
+        let lines = self.metrics.take();
+        assert_eq!(lines.len(), 1, "exactly one line per request: {lines:?}");
+        emf(&lines[0])
+    }
+
+    fn values(doc: &Value) -> (String, String, u64, u64, u64, u64) {
+        (
+            doc["Function"].as_str().unwrap_or_default().to_string(),
+            doc["Operation"].as_str().unwrap_or_default().to_string(),
+            doc["Requests"].as_u64().unwrap_or(9),
+            doc["Status4xx"].as_u64().unwrap_or(9),
+            doc["Status5xx"].as_u64().unwrap_or(9),
+            doc["DynamoDbCalls"].as_u64().unwrap_or(99),
+        )
+    }
+}
+
+fn values(
+    function: &str,
+    operation: &str,
+    status4xx: u64,
+    status5xx: u64,
+    calls: u64,
+) -> (String, String, u64, u64, u64, u64) {
+    (function.into(), operation.into(), 1, status4xx, status5xx, calls)
+}
+
+#[tokio::test]
+async fn each_request_writes_one_line_with_its_operation_status_and_dynamodb_calls() {
+    let m = measured().await;
+    let app = &m.app;
+
+    // A create: the block of customer numbers (UpdateItem), then the transaction.
+    let body = app.new_profile(Some(&customers_tests::app::email("metrics")));
+    let created = app
+        .call_on(&m.profiles, Method::POST, "/profiles", Some(body), &[])
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let number = created.body["customerNumber"].as_i64().unwrap_or(0);
+    let doc = m.line();
+    assert_eq!(Measured::values(&doc), values("profiles", "createCustomer", 0, 0, 2));
+    assert!((doc["_aws"]["Timestamp"].as_i64().unwrap_or(0) - app.clock.now().timestamp_millis()).abs() < 60_000);
+
+    // A read is one GetItem.
+    let r = app
+        .call_on(&m.profiles, Method::GET, &format!("/profiles/{number}"), None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        Measured::values(&m.line()),
+        values("profiles", "findCustomerByCustomerNumber", 0, 0, 1)
+    );
+
+    // Not found: a 4xx, after the same one GetItem.
+    let r = app
+        .call_on(&m.profiles, Method::GET, "/profiles/1999999998", None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        Measured::values(&m.line()),
+        values("profiles", "findCustomerByCustomerNumber", 1, 0, 1)
+    );
+
+    // No token: refused before any call.
+    let r = app
+        .raw_on(
+            &m.profiles,
+            Method::GET,
+            "/profiles/1",
+            Vec::new(),
+            &[("et-client-name", "t".into())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        Measured::values(&m.line()),
+        values("profiles", "findCustomerByCustomerNumber", 1, 0, 0)
+    );
+
+    // A path no operation has.
+    let r = app.call_on(&m.profiles, Method::GET, "/nothing/here", None, &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(Measured::values(&m.line()), values("profiles", "unknown", 1, 0, 0));
+
+    // Another function names itself.
+    let r = app
+        .call_on(
+            &m.credentials,
+            Method::POST,
+            "/profiles/verify-credentials",
+            Some(json!({"email": "nobody@example.org", "password": "wrong-password-1"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let doc = m.line();
+    assert_eq!(doc["Function"], "credentials");
+    assert_eq!(doc["Operation"], "verifyCredentials");
+    assert_eq!(doc["Status4xx"], 1);
+    assert!(doc["DynamoDbCalls"].as_u64().is_some_and(|n| n >= 2), "{doc}");
+}
+
+/// The dashboard reads only metrics the functions write: the namespace, the metric names, the
+/// dimension sets and the functions named in it are those of the lines above.
+#[test]
+fn the_dashboard_reads_the_metrics_the_functions_write() {
+    let t = customers_tests::template::template();
+    let body = t["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+        .as_str()
+        .unwrap_or_default();
+    let dashboard: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
+    let written = ["Latency", "Requests", "Status4xx", "Status5xx", "DynamoDbCalls"];
+    let functions: Vec<&str> = customers_contract::routes::Function::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    let mut read = 0;
+    for widget in dashboard["widgets"].as_array().into_iter().flatten() {
+        for metric in widget["properties"]["metrics"].as_array().into_iter().flatten() {
+            let parts = metric.as_array().cloned().unwrap_or_default();
+            if parts.first() == Some(&json!("CustomersApi")) {
+                read += 1;
+                let name = parts.get(1).and_then(Value::as_str).unwrap_or_default();
+                assert!(written.contains(&name), "{metric}");
+                assert_eq!(parts.get(2), Some(&json!("Function")), "{metric}");
+                let function = parts.get(3).and_then(Value::as_str).unwrap_or_default();
+                assert!(functions.contains(&function), "{function} writes no metrics");
+            }
+            if let Some(expression) = parts.first().and_then(|p| p["expression"].as_str())
+                && expression.contains("CustomersApi")
+            {
+                read += 1;
+                assert!(expression.contains("{CustomersApi,Function,Operation}"), "{expression}");
+                assert!(
+                    written
+                        .iter()
+                        .any(|m| expression.contains(&format!("MetricName=\"{m}\""))),
+                    "{expression}"
+                );
+            }
+        }
+    }
+    assert!(read >= 10, "the dashboard reads {read} of the functions' metrics");
+}
