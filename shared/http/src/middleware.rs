@@ -53,17 +53,25 @@ impl RequestScope {
     /// [`LAMBDA_MARGIN`], whichever comes first.
     pub fn deadline_for(&self, request: &Request) -> Deadline {
         use lambda_http::RequestExt;
-        let left_to_lambda = request.lambda_context_ref().map(|context| {
-            let now_ms = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis())
-                .unwrap_or_default();
-            let left = u128::from(context.deadline).saturating_sub(now_ms);
-            Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX)).saturating_sub(LAMBDA_MARGIN)
-        });
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        let left_to_lambda = request
+            .lambda_context_ref()
+            .and_then(|context| lambda_time_left(context.deadline, now_ms));
         let budget = left_to_lambda.map_or(self.budget, |left| left.min(self.budget));
         Deadline::after(self.timer.clone(), budget)
     }
+}
+
+/// What the Lambda invocation's deadline (milliseconds since the epoch) leaves a request, less
+/// [`LAMBDA_MARGIN`]. A deadline that has already passed when the request starts is not one: Lambda
+/// hands the request over before its deadline, while `cargo lambda watch` puts its timeout
+/// (600000, ten minutes) in the same header; such a request keeps its own budget.
+fn lambda_time_left(deadline_ms: u64, now_ms: u128) -> Option<Duration> {
+    let left = u128::from(deadline_ms).checked_sub(now_ms).filter(|left| *left > 0)?;
+    Some(Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX)).saturating_sub(LAMBDA_MARGIN))
 }
 
 /// Wraps a function's router in the contract's layers.
@@ -175,4 +183,27 @@ pub async fn method_not_allowed(request: Request) -> ApiError {
         ErrorCode::MethodNotAllowed,
         format!("{} is not allowed on {}", request.method(), request.uri().path()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u128 = 1_795_530_706_000;
+
+    #[test]
+    fn a_lambda_deadline_ahead_leaves_its_time_less_the_margin() {
+        let ten_seconds = u64::try_from(NOW).unwrap_or_default() + 10_000;
+        assert_eq!(lambda_time_left(ten_seconds, NOW), Some(Duration::from_millis(9_000)));
+        let nearly_there = u64::try_from(NOW).unwrap_or_default() + 500;
+        assert_eq!(lambda_time_left(nearly_there, NOW), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_deadline_already_past_is_no_deadline() {
+        // cargo lambda watch sends its timeout, not an instant.
+        assert_eq!(lambda_time_left(600_000, NOW), None);
+        assert_eq!(lambda_time_left(0, NOW), None);
+        assert_eq!(lambda_time_left(u64::try_from(NOW).unwrap_or_default(), NOW), None);
+    }
 }
