@@ -415,14 +415,13 @@ async fn send_into(
                     rename(&mut c.table_name, tables);
                 }
             }
-            let r = client
+            client
                 .transact_write_items()
                 .set_transact_items(Some(items))
                 .set_return_consumed_capacity(i.return_consumed_capacity)
                 .send()
                 .await
                 .map_err(|e| format!("TransactWriteItems: {e:?}"))?;
-            let _ = r;
         }
         Request::UpdateItem(i) => {
             out.write_units += write_units(before(
@@ -431,7 +430,7 @@ async fn send_into(
             ));
             let mut table = i.table_name.unwrap_or_default();
             rename(&mut table, tables);
-            let r = client
+            client
                 .update_item()
                 .table_name(table)
                 .set_key(i.key)
@@ -445,7 +444,6 @@ async fn send_into(
                 .send()
                 .await
                 .map_err(|e| format!("UpdateItem: {e:?}"))?;
-            let _ = r;
         }
         Request::DeleteItem(i) => {
             out.write_units += write_units(before(
@@ -454,7 +452,7 @@ async fn send_into(
             ));
             let mut table = i.table_name.unwrap_or_default();
             rename(&mut table, tables);
-            let r = client
+            client
                 .delete_item()
                 .table_name(table)
                 .set_key(i.key)
@@ -467,13 +465,12 @@ async fn send_into(
                 .send()
                 .await
                 .map_err(|e| format!("DeleteItem: {e:?}"))?;
-            let _ = r;
         }
         Request::PutItem(i) => {
             out.write_units += write_units(i.item.as_ref().map(item_size).unwrap_or(0));
             let mut table = i.table_name.unwrap_or_default();
             rename(&mut table, tables);
-            let r = client
+            client
                 .put_item()
                 .table_name(table)
                 .set_item(i.item)
@@ -485,7 +482,6 @@ async fn send_into(
                 .send()
                 .await
                 .map_err(|e| format!("PutItem: {e:?}"))?;
-            let _ = r;
         }
         Request::BatchWriteItem(i) => {
             out.write_units += i
@@ -509,14 +505,13 @@ async fn send_into(
                     (table, writes)
                 })
                 .collect();
-            let r = client
+            client
                 .batch_write_item()
                 .set_request_items(Some(items))
                 .set_return_consumed_capacity(i.return_consumed_capacity)
                 .send()
                 .await
                 .map_err(|e| format!("BatchWriteItem: {e:?}"))?;
-            let _ = r;
         }
         Request::Other(name) => return Err(format!("{name} cannot be replayed")),
     }
