@@ -335,3 +335,44 @@ async fn a_rotated_key_is_picked_up_and_the_key_rotated_out_is_refused() {
         StatusCode::OK
     );
 }
+
+/// A token verified once is remembered, but its times are judged on every request: the same
+/// token, accepted a moment ago, is refused once the functions' clock passes its expiry, and one
+/// not valid yet is accepted once its time comes. (The clock moves less than the key set's
+/// freshness, so the set is not re-read and the remembered verdicts are the ones judged.)
+#[tokio::test]
+async fn a_remembered_token_still_expires_on_time_and_starts_on_time() {
+    let app = TestApp::profiles().await;
+    let key = issuer::encoding_key().unwrap_or_else(|e| panic!("{e}"));
+    let (issuer, url) = Issuer::start(JwkSet {
+        keys: vec![jwk(&key, issuer::KEY_ID)],
+    })
+    .await;
+    let gateway = behind(&app, url).await;
+    let n = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let path = format!("/profiles/{n}");
+    let now = chrono::Utc::now().timestamp();
+    let with_times = |nbf: Option<i64>, exp: i64| {
+        let mut c = claims(json!(app.org));
+        c["exp"] = json!(exp);
+        if let Some(nbf) = nbf {
+            c["nbf"] = json!(nbf);
+        }
+        signed(&c, &key, Some(issuer::KEY_ID))
+    };
+    let short = with_times(None, now + 600);
+    let not_yet = with_times(Some(now + 600), now + 3000);
+    for _ in 0..3 {
+        assert_eq!(read_with(&app, &gateway, &path, &short).await.status, StatusCode::OK);
+        let r = read_with(&app, &gateway, &path, &not_yet).await;
+        assert_error(&r, StatusCode::UNAUTHORIZED, 700, "a token not valid yet");
+    }
+    let reads = issuer.requests();
+    app.clock.advance(chrono::Duration::minutes(20));
+    let r = read_with(&app, &gateway, &path, &short).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, 700, "a remembered token past its expiry");
+    assert_eq!(read_with(&app, &gateway, &path, &not_yet).await.status, StatusCode::OK);
+    assert_eq!(issuer.requests(), reads, "the key set was not re-read");
+}

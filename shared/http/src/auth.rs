@@ -2,6 +2,10 @@
 //! cached per Lambda instance and re-read hourly; when a re-read fails, the known keys keep
 //! serving for a grace period (stale-while-revalidate), and a failed re-read is not tried again
 //! for a while, so a sick issuer neither locks every client out nor slows every request.
+//!
+//! A verified token is remembered until it expires: the same back end sends the same token for
+//! many requests, and checking an RS256 signature again is most of what authentication costs
+//! (docs/performance.md). Its times are still judged on every request.
 
 use crate::error::ApiError;
 use chrono::{DateTime, Duration, Utc};
@@ -13,7 +17,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::RwLock;
 
 /// The claim that names the organisation (Entur's partner and internal tokens).
@@ -28,6 +32,9 @@ pub const MIN_REFRESH_INTERVAL: Duration = Duration::seconds(30);
 /// Clock skew tolerated on exp and nbf.
 const LEEWAY_SECONDS: u64 = 30;
 const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// How many verified tokens an instance remembers; a full memory first forgets the expired
+/// ones, then all of them.
+const REMEMBERED_TOKENS: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -54,12 +61,25 @@ struct KeyCache {
     only_key: Option<DecodingKey>,
     fetched_at: Option<DateTime<Utc>>,
     last_attempt: Option<DateTime<Utc>>,
+    /// Counts the loads of the key set; a token verified under an earlier set is verified again.
+    generation: u64,
+}
+
+/// What a verified token said: enough to judge it again without its signature, while the key
+/// set it was verified under is still the one in use.
+#[derive(Debug, Clone, Copy)]
+struct VerifiedToken {
+    organisation: OrganisationId,
+    exp: i64,
+    nbf: Option<i64>,
+    generation: u64,
 }
 
 pub struct JwtVerifier {
     config: AuthConfig,
     http: reqwest::Client,
     cache: RwLock<KeyCache>,
+    verified: Mutex<HashMap<String, VerifiedToken>>,
     validation: Validation,
     clock: Arc<dyn Clock>,
 }
@@ -94,6 +114,7 @@ impl JwtVerifier {
             config,
             http,
             cache: RwLock::new(KeyCache::default()),
+            verified: Mutex::new(HashMap::new()),
             validation,
             clock,
         })
@@ -157,6 +178,7 @@ impl JwtVerifier {
                 cache.only_key = if set.keys.len() == 1 { without_kid.pop() } else { None };
                 cache.keys = keys;
                 cache.fetched_at = Some(now);
+                cache.generation += 1;
                 tracing::info!(keys = cache.keys.len(), "token issuer keys loaded");
                 Ok(())
             }
@@ -174,11 +196,15 @@ impl JwtVerifier {
         }
     }
 
-    async fn key_for(&self, kid: Option<&str>) -> Result<Option<DecodingKey>, ApiError> {
+    /// The key a token names, with the generation of the set it came from.
+    async fn key_for(&self, kid: Option<&str>) -> Result<Option<(DecodingKey, u64)>, ApiError> {
         self.refresh(false).await?;
-        let lookup = |cache: &KeyCache| match kid {
-            Some(kid) => cache.keys.get(kid).cloned(),
-            None => cache.only_key.clone(),
+        let lookup = |cache: &KeyCache| {
+            let key = match kid {
+                Some(kid) => cache.keys.get(kid).cloned(),
+                None => cache.only_key.clone(),
+            };
+            key.map(|k| (k, cache.generation))
         };
         if let Some(key) = lookup(&*self.cache.read().await) {
             return Ok(Some(key));
@@ -196,11 +222,46 @@ impl JwtVerifier {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthenticated("An Authorization: Bearer <token> header is required"))?;
+        // Keys past their grace period fail every token, remembered or not; a re-read set
+        // makes the remembered tokens of the earlier one unknown.
+        self.refresh(false).await?;
+        let generation = self.cache.read().await.generation;
+        let remembered = self.verified.lock().ok().and_then(|m| m.get(token).copied());
+        let verified = match remembered.filter(|v| v.generation == generation) {
+            Some(verified) => verified,
+            None => {
+                let verified = self.verify(token).await?;
+                self.remember(token, verified);
+                verified
+            }
+        };
+        self.check_times(verified.exp, verified.nbf)?;
+        tracing::Span::current().record("organisation", verified.organisation.value());
+        Ok(verified.organisation)
+    }
+
+    fn remember(&self, token: &str, verified: VerifiedToken) {
+        let Ok(mut memory) = self.verified.lock() else {
+            return;
+        };
+        if memory.len() >= REMEMBERED_TOKENS {
+            let now = self.clock.now().timestamp();
+            memory.retain(|_, v| v.exp + LEEWAY_SECONDS as i64 >= now);
+            if memory.len() >= REMEMBERED_TOKENS {
+                memory.clear();
+            }
+        }
+        memory.insert(token.to_string(), verified);
+    }
+
+    /// The signature, issuer, audience and claims of a token not seen before.
+    async fn verify(&self, token: &str) -> Result<VerifiedToken, ApiError> {
+        let unauthenticated = |m: &str| ApiError(WireError::unauthenticated(m));
         let header = decode_header(token).map_err(|_| unauthenticated("The access token is not a valid JWT"))?;
         if header.alg != Algorithm::RS256 {
             return Err(unauthenticated("The access token must be signed with RS256"));
         }
-        let key = self
+        let (key, generation) = self
             .key_for(header.kid.as_deref())
             .await?
             .ok_or_else(|| unauthenticated("The access token is signed with an unknown key"))?;
@@ -218,7 +279,22 @@ impl JwtVerifier {
                 _ => "The access token is invalid",
             })
         })?;
-        self.check_times(&data.claims)?;
+        let unauthenticated_claims = || unauthenticated("The access token lacks a required claim (exp, iss, aud)");
+        let exp = data
+            .claims
+            .get("exp")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(unauthenticated_claims)?;
+        let nbf = match data.claims.get("nbf") {
+            None => None,
+            Some(nbf) => Some(
+                nbf.as_i64()
+                    .ok_or_else(|| unauthenticated("The access token is invalid"))?,
+            ),
+        };
+        // Times first, as before a token is remembered: an expired token says so even when it
+        // also names no organisation.
+        self.check_times(exp, nbf)?;
         let claims: Claims =
             serde_json::from_value(data.claims).map_err(|_| unauthenticated("The access token is invalid"))?;
         let organisation = match claims.organisation {
@@ -234,29 +310,24 @@ impl JwtVerifier {
                 format!("The access token names no organisation (claim {ORGANISATION_CLAIM})"),
             ))
         })?;
-        tracing::Span::current().record("organisation", organisation.value());
-        Ok(organisation)
+        Ok(VerifiedToken {
+            organisation,
+            exp,
+            nbf,
+            generation,
+        })
     }
 
     /// `exp` (required) and `nbf` (when present) against this verifier's clock.
-    fn check_times(&self, claims: &serde_json::Value) -> Result<(), ApiError> {
+    fn check_times(&self, exp: i64, nbf: Option<i64>) -> Result<(), ApiError> {
         let now = self.clock.now().timestamp();
         let leeway = LEEWAY_SECONDS as i64;
         let unauthenticated = |m: &str| ApiError(WireError::unauthenticated(m));
-        let exp = claims
-            .get("exp")
-            .and_then(serde_json::Value::as_i64)
-            .ok_or_else(|| unauthenticated("The access token lacks a required claim (exp, iss, aud)"))?;
         if exp + leeway < now {
             return Err(unauthenticated("The access token has expired"));
         }
-        if let Some(nbf) = claims.get("nbf") {
-            let nbf = nbf
-                .as_i64()
-                .ok_or_else(|| unauthenticated("The access token is invalid"))?;
-            if nbf - leeway > now {
-                return Err(unauthenticated("The access token is not valid yet"));
-            }
+        if nbf.is_some_and(|nbf| nbf - leeway > now) {
+            return Err(unauthenticated("The access token is not valid yet"));
         }
         Ok(())
     }

@@ -25,9 +25,27 @@ impl LandlineNumber {
         parse_full(field, raw).map(|n| Self(n.format().mode(Mode::E164).to_string()))
     }
 
+    /// A stored number, read back from the E.164 form written after [`Self::parse`] checked it.
+    /// Only its form is checked: the metadata check was made when it was accepted, and
+    /// building libphonenumber's metadata would cost every reading instance milliseconds and
+    /// megabytes (docs/performance.md).
+    pub fn from_stored(field: &str, raw: &str) -> Result<Self, FieldError> {
+        if !is_e164(raw) {
+            return Err(telephone_error(field, format!("{field} must be in E.164 form"), raw));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// "+" and 2 to 15 digits, the first not 0 (ITU-T E.164).
+fn is_e164(raw: &str) -> bool {
+    raw.strip_prefix('+').is_some_and(|digits| {
+        (2..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+    })
 }
 
 fn telephone_error(field: &str, message: impl Into<String>, raw: &str) -> FieldError {
@@ -146,12 +164,27 @@ impl MobileNumber {
         }
     }
 
-    /// A stored number, read back from its E.164 form.
-    pub fn from_e164(field: &str, raw: &str) -> Result<Self, FieldError> {
-        if !raw.starts_with('+') {
-            return Err(telephone_error(field, format!("{field} must be in E.164 form"), raw));
+    /// A stored number, read back from the three spellings written after [`Self::parse`]
+    /// checked it. Only their form and agreement are checked, for the reason given at
+    /// [`LandlineNumber::from_stored`].
+    pub fn from_stored(field: &str, country_code: &str, national: &str, e164: &str) -> Result<Self, FieldError> {
+        let code_ok = country_code
+            .strip_prefix('+')
+            .is_some_and(|d| (1..=3).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
+        let national_ok = !national.is_empty() && national.bytes().all(|b| b.is_ascii_digit());
+        let agree = e164.strip_prefix(country_code) == Some(national);
+        if !(code_ok && national_ok && agree && is_e164(e164)) {
+            return Err(telephone_error(
+                field,
+                format!("{field} must be a country code, a national number and their E.164 form, in step"),
+                e164,
+            ));
         }
-        parse_full(field, raw).map(|n| Self::from_number(&n))
+        Ok(Self {
+            country_code: country_code.to_string(),
+            national_number: national.to_string(),
+            e164: e164.to_string(),
+        })
     }
 
     /// "+47".
@@ -257,6 +290,42 @@ mod tests {
         assert_eq!(national_only, m);
         assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234568")).is_err());
         assert!(MobileNumber::parse(Some("+47"), Some("91234567"), Some("+4791234567")).is_ok());
+    }
+
+    #[test]
+    fn a_stored_number_reads_back_as_it_was_accepted_and_a_malformed_one_is_refused() {
+        let accepted = [
+            MobileNumber::parse(Some("+47"), Some("91234567"), None),
+            MobileNumber::parse(Some("+46"), Some("701234567"), None),
+            MobileNumber::parse(None, None, Some("+44 7400 123456")),
+        ];
+        for m in accepted {
+            let m = m.ok().flatten().unwrap_or_else(|| panic!("a valid number"));
+            let back = MobileNumber::from_stored("mobile", m.country_code(), m.national_number(), m.e164());
+            assert_eq!(back.as_ref(), Ok(&m));
+        }
+        for (cc, n, e164) in [
+            ("+47", "91234567", "+4791234568"),
+            ("47", "91234567", "47912345678"),
+            ("+47", "9123 4567", "+479123 4567"),
+            ("+47", "", "+47"),
+            ("+1234", "5678", "+12345678"),
+            ("+0", "1234567", "+01234567"),
+            ("+47", "9123456789012345", "+479123456789012345"),
+        ] {
+            let e = MobileNumber::from_stored("mobile", cc, n, e164)
+                .err()
+                .map(|e| e.problem);
+            assert_eq!(e, Some(Problem::Telephone), "{cc} {n} {e164}");
+        }
+        let landline = LandlineNumber::parse("landlineNumber", "+47 22 12 34 56").ok();
+        let back = landline
+            .as_ref()
+            .map(|l| LandlineNumber::from_stored("landlineNumber", l.as_str()));
+        assert_eq!(back, landline.clone().map(Ok));
+        for bad in ["4722123456", "+", "+4", "+47 22", "+0722123456", "+1234567890123456"] {
+            assert!(LandlineNumber::from_stored("landlineNumber", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -510,7 +510,7 @@ impl ProfileRecord {
         let mobile = r.opt(
             self.mobile
                 .as_ref()
-                .map(|m| MobileNumber::from_e164("mobile.e164", &m.e164)),
+                .map(|m| MobileNumber::from_stored("mobile", &m.country_code, &m.national_number, &m.e164)),
         );
         let telephone_number_verified_at = r.opt_instant(
             "telephoneNumberVerifiedAt",
@@ -519,7 +519,7 @@ impl ProfileRecord {
         let landline_number = r.opt(
             self.landline_number
                 .as_deref()
-                .map(|v| LandlineNumber::parse("landlineNumber", v)),
+                .map(|v| LandlineNumber::from_stored("landlineNumber", v)),
         );
         let date_of_birth = r.opt(
             self.date_of_birth
