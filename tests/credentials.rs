@@ -293,12 +293,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 async fn no_password_or_hash_reaches_a_log_line() {
     let captured = Captured::default();
     // The production format and filter, written to memory, for this test's thread.
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_current_span(true)
-        .with_env_filter(customers_telemetry::default_filter())
-        .with_writer(captured.clone())
-        .finish();
+    let subscriber = customers_telemetry::subscriber(captured.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::profiles().await;
     let (n, address) = member(&app, Some("firstSecret1")).await;

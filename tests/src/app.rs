@@ -160,15 +160,7 @@ pub fn init_test_logs() {
         Some(file) => BoxMakeWriter::new(std::sync::Mutex::new(file)),
         None => BoxMakeWriter::new(tracing_subscriber::fmt::TestWriter::new()),
     };
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::new(
-            "info,aws_config=warn,aws_smithy_runtime=warn",
-        ))
-        .with_writer(writer)
-        .try_init();
+    let _ = tracing_subscriber::util::SubscriberInitExt::try_init(customers_telemetry::subscriber(writer));
 }
 
 pub fn unique_org() -> i64 {

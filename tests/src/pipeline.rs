@@ -17,14 +17,7 @@ pub fn moto() -> String {
 }
 
 pub async fn sqs() -> aws_sdk_sqs::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(moto())
-        .region(aws_config::Region::new("eu-north-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "local", "local", None, None, "local",
-        ))
-        .load()
-        .await;
+    let config = customers_aws::config_loader(Some(&moto())).load().await;
     aws_sdk_sqs::Client::new(&config)
 }
 

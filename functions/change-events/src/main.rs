@@ -26,7 +26,9 @@ fn left(deadline_ms: u64) -> Duration {
     Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX))
 }
 
-#[tokio::main]
+// Lambda hands an instance one event at a time: one thread runs it, with no worker threads
+// or allocator arenas kept for parallelism that never comes (docs/performance.md).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     customers_telemetry::init();
     let publisher = SnsPublisher::from_env().await.map_err(incomplete)?;

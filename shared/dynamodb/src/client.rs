@@ -1,7 +1,6 @@
 //! Building the SDK client once per Lambda instance.
 
-use aws_config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
-use aws_sdk_dynamodb::config::Credentials;
+use aws_config::{retry::RetryConfig, timeout::TimeoutConfig};
 use std::time::Duration;
 
 /// Where the store lives: read from the environment once at start-up.
@@ -50,20 +49,11 @@ pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+    let shared = customers_aws::config_loader(config.endpoint.as_deref())
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(3));
-    if let Some(endpoint) = &config.endpoint {
-        // DynamoDB Local accepts any credentials and region; fixed ones keep a local run
-        // independent of the developer's AWS profile.
-        loader = loader
-            .endpoint_url(endpoint)
-            .region(Region::new(
-                std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-north-1".to_string()),
-            ))
-            .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
-    }
-    let shared = loader.load().await;
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .load()
+        .await;
     let config = aws_sdk_dynamodb::config::Builder::from(&shared)
         .interceptor(CountCalls)
         .build();

@@ -18,22 +18,7 @@ use std::collections::HashMap;
 /// A streams client; with `endpoint` (DynamoDB Local serves its streams there too), with fixed
 /// local credentials.
 pub async fn streams_client(endpoint: Option<&str>) -> Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(endpoint) = endpoint {
-        loader = loader
-            .endpoint_url(endpoint)
-            .region(aws_config::Region::new(
-                std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-north-1".to_string()),
-            ))
-            .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "customers-local",
-            ));
-    }
-    Client::new(&loader.load().await)
+    Client::new(&customers_aws::config_loader(endpoint).load().await)
 }
 
 fn attribute(v: &AttributeValue) -> Value {

@@ -9,7 +9,6 @@ mod failures;
 pub use failures::{FailedRecords, FailureQueue, QUEUE_ACTIONS, Received, parse_message, sqs_client};
 
 use async_trait::async_trait;
-use aws_sdk_sns::config::Credentials;
 use aws_sdk_sns::types::MessageAttributeValue;
 use customers_contract::events::CustomerChangedEvent;
 use customers_domain::events::{CustomerChanged, EventPublisher};
@@ -76,14 +75,7 @@ pub async fn sns_client(endpoint: Option<&str>) -> aws_sdk_sns::Client {
 
 /// The AWS configuration; with `endpoint`, for a local emulator with fixed credentials.
 async fn aws_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(endpoint) = endpoint {
-        loader = loader
-            .endpoint_url(endpoint)
-            .region(aws_config::Region::new("eu-north-1"))
-            .credentials_provider(Credentials::new("local", "local", None, None, "customers-local"));
-    }
-    loader.load().await
+    customers_aws::config_loader(endpoint).load().await
 }
 
 fn attribute(value: &str) -> Result<MessageAttributeValue, String> {

@@ -1227,14 +1227,9 @@ fn telemetry(logs: &std::path::Path) {
         .open(logs.join("handlers.log"))
         .unwrap_or_else(|e| panic!("{e}"));
     // The functions' own log format and filter, written to a file instead of stdout.
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(customers_telemetry::default_filter())
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_target(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
+    let _ = tracing_subscriber::util::SubscriberInitExt::try_init(customers_telemetry::subscriber(
+        std::sync::Mutex::new(file),
+    ));
 }
 
 #[tokio::main]

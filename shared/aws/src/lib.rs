@@ -1,0 +1,68 @@
+//! What every AWS SDK client of the functions shares: one HTTPS client and the configuration
+//! loader built on it.
+//!
+//! The client is rustls on ring, the one crypto library the functions carry (the token
+//! issuer's keys are fetched with it too); the SDK's default client would add aws-lc, 1.3 MiB of
+//! code in every binary. It trusts the roots of Amazon Trust Services, which sign the
+//! certificates of every AWS endpoint (the four Amazon roots and the Starfield Services root
+//! they are cross-signed by, from <https://www.amazontrust.com/repository/>), compiled in:
+//! loading the system's trust store instead took about a fifth of a cold start
+//! (docs/performance.md).
+
+use aws_config::{BehaviorVersion, ConfigLoader, Region};
+use aws_smithy_http_client::Builder;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+
+/// The roots of Amazon Trust Services, PEM.
+const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services-roots.pem");
+
+/// The SDK's configuration loader over the shared HTTPS (and, for local emulators, plain HTTP)
+/// client. With `endpoint`, for a local emulator (DynamoDB Local, moto): fixed credentials and
+/// region, so a local run does not depend on the developer's AWS profile.
+pub fn config_loader(endpoint: Option<&str>) -> ConfigLoader {
+    let trust = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS);
+    let https = Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(
+            TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .unwrap_or_default(),
+        )
+        .build_https();
+    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(https);
+    match endpoint {
+        None => loader,
+        Some(endpoint) => loader
+            .endpoint_url(endpoint)
+            .region(Region::new(
+                std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-north-1".to_string()),
+            ))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "customers-local",
+            )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiled-in roots are the five of Amazon Trust Services, each a certificate.
+    #[test]
+    fn the_trust_store_holds_the_five_amazon_trust_services_roots() {
+        let pem = String::from_utf8_lossy(AMAZON_TRUST_SERVICES_ROOTS);
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        assert_eq!(pem.matches("-----END CERTIFICATE-----").count(), 5);
+        assert!(
+            TlsContext::builder()
+                .with_trust_store(TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS))
+                .build()
+                .is_ok()
+        );
+    }
+}
