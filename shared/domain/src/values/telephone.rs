@@ -1,9 +1,11 @@
 //! Telephone numbers. Every error in a telephone field is a [`Problem::Telephone`] (the
-//! contract gives those a code of their own, customers-5.4.1). Numbers are checked against libphonenumber's metadata (the `phonenumber`
-//! crate), so "+47 12" or a number that no operator can have is refused.
+//! contract gives those a code of their own, customers-5.4.1). Numbers are checked against
+//! libphonenumber's metadata (the `rlibphonenumber` crate), so "+47 12" or a number that no
+//! operator can have is refused.
 
 use crate::problems::{FieldError, Problem};
-use phonenumber::{Mode, PhoneNumber, country};
+use rlibphonenumber::enums::Region;
+use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumber, PhoneNumberFormat};
 
 /// The customer's mobile number in all three of the contract's spellings, kept in step:
 /// `countryCode` ("+47"), `telephoneNumberNoCountryCode` ("91234567") and the deprecated full
@@ -22,7 +24,7 @@ pub struct LandlineNumber(String);
 
 impl LandlineNumber {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        parse_full(field, raw).map(|n| Self(n.format().mode(Mode::E164).to_string()))
+        parse_full(field, raw).map(|n| Self(e164(&n)))
     }
 
     /// A stored number, read back from the E.164 form written after [`Self::parse`] checked it.
@@ -39,6 +41,10 @@ impl LandlineNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+fn e164(number: &PhoneNumber) -> String {
+    number.format_as(PhoneNumberFormat::E164).to_string()
 }
 
 /// "+" and 2 to 15 digits, the first not 0 (ITU-T E.164).
@@ -72,7 +78,7 @@ pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
     let code: u16 = digits
         .parse()
         .map_err(|_| telephone_error(field, format!("{field} is not a country calling code"), raw))?;
-    if phonenumber::metadata::DATABASE.by_code(&code).is_none() {
+    if PHONE_NUMBER_UTIL.get_region_for_country_code(i32::from(code)).is_none() {
         return Err(telephone_error(
             field,
             format!("{field} {text} is not a country calling code in use"),
@@ -92,7 +98,8 @@ fn parse_full(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
             raw,
         ));
     }
-    let number = phonenumber::parse(Some(country::Id::NO), text)
+    let number = PHONE_NUMBER_UTIL
+        .parse(text, Some(Region::NO))
         .map_err(|_| telephone_error(field, format!("{field} is not a telephone number"), raw))?;
     if !number.is_valid() {
         return Err(telephone_error(
@@ -133,13 +140,15 @@ impl MobileNumber {
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
                 let digits = national_digits(n)?;
-                let number = phonenumber::parse(None, format!("+{code}{digits}")).map_err(|_| {
-                    telephone_error(
-                        "telephoneNumberNoCountryCode",
-                        "telephoneNumberNoCountryCode is not a telephone number",
-                        n,
-                    )
-                })?;
+                let number = PHONE_NUMBER_UTIL
+                    .parse(&format!("+{code}{digits}"), None)
+                    .map_err(|_| {
+                        telephone_error(
+                            "telephoneNumberNoCountryCode",
+                            "telephoneNumberNoCountryCode is not a telephone number",
+                            n,
+                        )
+                    })?;
                 if !number.is_valid() {
                     return Err(telephone_error(
                         "telephoneNumberNoCountryCode",
@@ -203,8 +212,8 @@ impl MobileNumber {
     }
 
     fn from_number(number: &PhoneNumber) -> Self {
-        let e164 = number.format().mode(Mode::E164).to_string();
-        let code = number.code().value();
+        let e164 = e164(number);
+        let code = number.country_code;
         let prefix = format!("+{code}");
         let national = e164.strip_prefix(&prefix).unwrap_or(&e164).to_string();
         Self {
