@@ -141,7 +141,7 @@ impl MobileNumber {
                 let code = parse_country_code("countryCode", cc)?;
                 let digits = national_digits(n)?;
                 let number = PHONE_NUMBER_UTIL
-                    .parse(&format!("+{code}{digits}"), None)
+                    .parse(format!("+{code}{digits}"), None)
                     .map_err(|_| {
                         telephone_error(
                             "telephoneNumberNoCountryCode",
