@@ -79,7 +79,7 @@ say "about to $($PLAN && echo "plan (show, not execute)" || echo deploy) the sta
   if $PLAN; then
     echo "  nothing is built or uploaded but the template, to s3://$BUCKET/$PREFIX/template.json"
   else
-    echo "  build ${FUNCTIONS[*]} (cargo lambda build --release) and upload them to s3://$BUCKET/$PREFIX/"
+    echo "  build ${FUNCTIONS[*]} (infra/package.sh: cargo lambda build, release profiles) and upload them to s3://$BUCKET/$PREFIX/"
   fi
   echo "  $([ "$change_type" = CREATE ] && echo "create" || echo "update") the stack through a change set$($PLAN && echo ", shown and then deleted")"
   $import_table && echo "  the table $TABLE exists (kept by an earlier destroy): it is imported into the new stack first, data and all"

@@ -3,6 +3,16 @@
 INFRA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Binary names; each is also the package name <function>.zip that the template points at.
 FUNCTIONS=(profiles temporary-profiles credentials customer-accounts preferences change-events)
+# Built with the cargo profile `release-speed` (opt-level 3) instead of `release` (size): the
+# function that hashes passwords (Cargo.toml).
+SPEED_FUNCTIONS=(credentials)
+
+# The cargo profile a function is built with.
+profile_of() {
+  local f
+  for f in "${SPEED_FUNCTIONS[@]}"; do [ "$f" = "$1" ] && { echo release-speed; return; }; done
+  echo release
+}
 
 # Where cargo lambda puts the packages (<dir>/<function>/bootstrap.zip).
 lambda_dir() { printf '%s/lambda' "${CARGO_TARGET_DIR:-$INFRA_ROOT/target}"; }

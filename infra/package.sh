@@ -19,10 +19,13 @@ triple="$(target_triple "$ARCH")"
 check_build_prerequisites "$ARCH"
 cd "$INFRA_ROOT"
 
-say "building ${FUNCTIONS[*]} for $ARCH ($triple), release"
-bins=()
-for f in "${FUNCTIONS[@]}"; do bins+=(--bin "$f"); done
-cargo lambda build --release --output-format zip --target "$triple" "${bins[@]}"
+for profile in release release-speed; do
+  bins=()
+  for f in "${FUNCTIONS[@]}"; do [ "$(profile_of "$f")" = "$profile" ] && bins+=(--bin "$f"); done
+  [ ${#bins[@]} -gt 0 ] || continue
+  say "building ${bins[*]} for $ARCH ($triple), profile $profile"
+  cargo lambda build --profile "$profile" --output-format zip --target "$triple" "${bins[@]}"
+done
 
 printf '%-20s %12s %8s\n' function bytes MB
 total=0

@@ -201,10 +201,11 @@ rm "$REPO/infra/stages/qa.json"
 not_called "cloudformation"
 done_case
 
-CASE="package builds every function and prints each package's size"
+CASE="package builds every function, the hashing one for speed, and prints each package's size"
 reset
 succeeds package.sh
-called "cargo lambda build --release --output-format zip --target x86_64-unknown-linux-gnu --bin profiles --bin temporary-profiles --bin credentials --bin customer-accounts --bin preferences --bin change-events"
+called "cargo lambda build --profile release --output-format zip --target x86_64-unknown-linux-gnu --bin profiles --bin temporary-profiles --bin customer-accounts --bin preferences --bin change-events"
+called "cargo lambda build --profile release-speed --output-format zip --target x86_64-unknown-linux-gnu --bin credentials"
 grep -qE '^credentials +14 +0\.0$' "$WORK/out" || fail "no size line for credentials"
 done_case
 
@@ -227,7 +228,7 @@ succeeds deploy.sh dev
 called "s3api create-bucket --bucket customers-artifacts-123456789012-eu-north-1 --create-bucket-configuration LocationConstraint=eu-north-1"
 called "s3api put-public-access-block --bucket customers-artifacts-123456789012-eu-north-1 .*BlockPublicPolicy=true"
 called "s3api put-bucket-encryption --bucket customers-artifacts-123456789012-eu-north-1"
-called "cargo lambda build --release"
+called "cargo lambda build --profile release "
 for f in profiles temporary-profiles credentials customer-accounts preferences change-events; do
   called "s3 cp --only-show-errors .*/lambda/$f/bootstrap.zip s3://customers-artifacts-123456789012-eu-north-1/customers/dev/nogit-[0-9TZ]+-x86_64/$f.zip"
 done

@@ -18,6 +18,7 @@
 # on any other port are left alone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 SAMPLES=1000
 SCALE=100000
@@ -67,7 +68,7 @@ rm -f "$OUT"/*.log
 
 log "running the benchmark (DynamoDB Local on $DYNAMODB_PORT, moto on $MOTO_PORT)"
 DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_PORT" "$TARGET/lambda/bench/bootstrap" \
-  --bins "$TARGET/$TRIPLE/release" --zips "$TARGET/lambda" --out "$OUT/figures.json" --logs "$OUT" \
+  --bins "$TARGET/$TRIPLE" --speed "$(IFS=,; echo "${SPEED_FUNCTIONS[*]}")" --zips "$TARGET/lambda" --out "$OUT/figures.json" --logs "$OUT" \
   --samples "$SAMPLES" --scale "$SCALE" --cold-runs "$COLD_RUNS" --sns "http://127.0.0.1:$MOTO_PORT"
 
 "$VENV/bin/python" "$ROOT/infra/local/bench_report.py" "$OUT/figures.json" --plot "$OUT/performance.png"

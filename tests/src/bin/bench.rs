@@ -3,6 +3,10 @@
 //!
 //! ```text
 //! bench --bins DIR --zips DIR --out FILE --logs DIR [--samples N] [--scale N] [--cold-runs N] [--sns URL]
+//!       [--speed NAMES]
+//!
+//! `--bins` is the target's directory of profiles (`target/<triple>`): a binary is taken from
+//! `release/`, or from `release-speed/` when `--speed` names it (as `infra/lib.sh` builds it).
 //! ```
 //!
 //! - **operations**: every function's router in-process over the real DynamoDB adapter, with a
@@ -45,6 +49,8 @@ type Item = HashMap<String, AttributeValue>;
 
 struct Args {
     bins: PathBuf,
+    /// Binaries built with the `release-speed` profile.
+    speed: Vec<String>,
     zips: PathBuf,
     out: PathBuf,
     logs: PathBuf,
@@ -62,7 +68,8 @@ struct Args {
 
 fn args() -> Args {
     let mut a = Args {
-        bins: PathBuf::from("target/x86_64-unknown-linux-gnu/release"),
+        bins: PathBuf::from("target/x86_64-unknown-linux-gnu"),
+        speed: Vec::new(),
         zips: PathBuf::from("target/lambda"),
         out: PathBuf::from(".local/bench/figures.json"),
         logs: PathBuf::from(".local/bench"),
@@ -88,6 +95,7 @@ fn args() -> Args {
             "--cold-runs" => a.cold_runs = number(),
             "--sns" => a.sns = Some(value.clone()).filter(|v| !v.is_empty()),
             "--load" => a.load = Some(number()),
+            "--speed" => a.speed = value.split(',').map(str::to_string).collect(),
             "--only" => a.only = value.split(',').map(str::to_string).collect(),
             "--wrap" => {
                 let (name, command) = value.split_once('=').unwrap_or_else(|| panic!("--wrap NAME=COMMAND"));
@@ -100,6 +108,15 @@ fn args() -> Args {
         }
     }
     a
+}
+
+/// The cargo profile a binary was built with.
+fn profile_of(a: &Args, name: &str) -> &'static str {
+    if a.speed.iter().any(|s| s == name) {
+        "release-speed"
+    } else {
+        "release"
+    }
 }
 
 fn load_average() -> String {
@@ -711,7 +728,15 @@ async fn binaries(c: &Context<'_>) -> Value {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let mut stream_env = vec![("STAGE".to_string(), "bench".to_string())];
+    // change-events reads the table and its stream too, to replay the failure queue.
+    let mut stream_env: Vec<(String, String)> = [
+        ("STAGE", "bench"),
+        ("TABLE_NAME", c.harness.tables.main.as_str()),
+        ("DYNAMODB_ENDPOINT", dynamodb.as_str()),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     if let Some(sns) = &a.sns {
         stream_env.push(("SNS_ENDPOINT".into(), sns.clone()));
         stream_env.push(("FAILURE_QUEUE_URL".into(), format!("{sns}/123456789012/bench-failed")));
@@ -785,9 +810,15 @@ async fn binaries(c: &Context<'_>) -> Value {
     for round in 0..=a.cold_runs {
         for (b, (to_next, to_answer)) in list.iter().zip(cold.iter_mut()) {
             let event = first_event(b, c);
-            let p = Process::spawn(b.name, &wrapper_of(b), &binary(&a.bins, b.name), &b.env, &log_of(b))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let p = Process::spawn(
+                b.name,
+                &wrapper_of(b),
+                &binary(&a.bins.join(profile_of(a, b.name)), b.name),
+                &b.env,
+                &log_of(b),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
             let invocation = p.invoke(&event, limit).await.unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 invocation.answer.ok && answered_ok(b, &invocation.answer.body),
@@ -807,7 +838,7 @@ async fn binaries(c: &Context<'_>) -> Value {
     let mut results = Vec::new();
     let mut warm = Value::Null;
     for (b, (to_next, to_answer)) in list.iter().zip(cold) {
-        let path = binary(&a.bins, b.name);
+        let path = binary(&a.bins.join(profile_of(a, b.name)), b.name);
         let wrapper = wrapper_of(b);
         let zip = a.zips.join(b.name).join("bootstrap.zip");
         let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);

@@ -140,15 +140,13 @@ impl MobileNumber {
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
                 let digits = national_digits(n)?;
-                let number = PHONE_NUMBER_UTIL
-                    .parse(format!("+{code}{digits}"), None)
-                    .map_err(|_| {
-                        telephone_error(
-                            "telephoneNumberNoCountryCode",
-                            "telephoneNumberNoCountryCode is not a telephone number",
-                            n,
-                        )
-                    })?;
+                let number = PHONE_NUMBER_UTIL.parse(format!("+{code}{digits}"), None).map_err(|_| {
+                    telephone_error(
+                        "telephoneNumberNoCountryCode",
+                        "telephoneNumberNoCountryCode is not a telephone number",
+                        n,
+                    )
+                })?;
                 if !number.is_valid() {
                     return Err(telephone_error(
                         "telephoneNumberNoCountryCode",
