@@ -3,10 +3,11 @@
 //!
 //! ```text
 //! bench --bins DIR --zips DIR --out FILE --logs DIR [--samples N] [--scale N] [--cold-runs N] [--sns URL]
-//!       [--speed NAMES]
+//!       [--speed NAMES] [--profile NAME]
 //!
 //! `--bins` is the target's directory of profiles (`target/<triple>`): a binary is taken from
-//! `release/`, or from `release-speed/` when `--speed` names it (as `infra/lib.sh` builds it).
+//! `release/` (or the `--profile` given, e.g. `profiling` under a profiler), or from
+//! `release-speed/` when `--speed` names it (as `infra/lib.sh` builds it).
 //! ```
 //!
 //! - **operations**: every function's router in-process over the real DynamoDB adapter, with a
@@ -51,6 +52,8 @@ struct Args {
     bins: PathBuf,
     /// Binaries built with the `release-speed` profile.
     speed: Vec<String>,
+    /// The profile of the other binaries.
+    profile: String,
     zips: PathBuf,
     out: PathBuf,
     logs: PathBuf,
@@ -70,6 +73,7 @@ fn args() -> Args {
     let mut a = Args {
         bins: PathBuf::from("target/x86_64-unknown-linux-gnu"),
         speed: Vec::new(),
+        profile: "release".to_string(),
         zips: PathBuf::from("target/lambda"),
         out: PathBuf::from(".local/bench/figures.json"),
         logs: PathBuf::from(".local/bench"),
@@ -95,6 +99,7 @@ fn args() -> Args {
             "--cold-runs" => a.cold_runs = number(),
             "--sns" => a.sns = Some(value.clone()).filter(|v| !v.is_empty()),
             "--load" => a.load = Some(number()),
+            "--profile" => a.profile = value.clone(),
             "--speed" => a.speed = value.split(',').map(str::to_string).collect(),
             "--only" => a.only = value.split(',').map(str::to_string).collect(),
             "--wrap" => {
@@ -111,11 +116,11 @@ fn args() -> Args {
 }
 
 /// The cargo profile a binary was built with.
-fn profile_of(a: &Args, name: &str) -> &'static str {
+fn profile_of<'a>(a: &'a Args, name: &str) -> &'a str {
     if a.speed.iter().any(|s| s == name) {
         "release-speed"
     } else {
-        "release"
+        &a.profile
     }
 }
 
