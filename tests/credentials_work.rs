@@ -102,3 +102,61 @@ async fn parallel_wrong_passwords_get_at_most_five_verifications_per_window() {
     let ok = app.post("/profiles/verify-credentials", right).await;
     assert_eq!(ok.status.as_u16(), 200, "a new window: {}", ok.text);
 }
+
+/// The same race on `change-password`: twenty wrong old passwords for one profile at once are
+/// counted per profile before any verification, so exactly five are verified (403) and fifteen
+/// refused unverified (429 with `Retry-After`); the right old password is refused until the
+/// window ends on the functions' clock, and then changes the password, which then signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_old_passwords_get_at_most_five_verifications_per_window() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::profiles().await;
+    let address = email("parallel-changes");
+    let mut body = app.new_profile(Some(&address));
+    body["password"] = json!("rightPass1");
+    let n = app.create(body).await["customerNumber"].as_i64().unwrap_or(0);
+    let path = format!("/profiles/{n}/change-password");
+    let before = verifications_performed();
+    let answers = join_all((0..20).map(|i| {
+        let (app, path) = (&app, &path);
+        async move {
+            app.post(
+                path,
+                json!({"oldPassword": format!("guess-{i}-x"), "newPassword": format!("taken-{i}-Y9")}),
+            )
+            .await
+        }
+    }))
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    let max = usize::try_from(MAX_ATTEMPTS).unwrap_or(0);
+    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), max, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20 - max, "{statuses:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|r| r.status.as_u16() == 429)
+            .all(|r| r.header("retry-after").is_some())
+    );
+    assert_eq!(
+        verifications_performed() - before,
+        u64::from(MAX_ATTEMPTS),
+        "verified only the counted ones"
+    );
+    let right = json!({"oldPassword": "rightPass1", "newPassword": "changed-Pass2"});
+    let refused = app.post(&path, right.clone()).await;
+    assert_eq!(refused.status.as_u16(), 429, "{}", refused.text);
+    assert_eq!(verifications_performed() - before, u64::from(MAX_ATTEMPTS));
+    app.clock.advance(chrono::Duration::minutes(
+        customers_domain::credentials::ATTEMPT_WINDOW_MINUTES,
+    ));
+    let changed = app.post(&path, right).await;
+    assert_eq!(changed.status.as_u16(), 204, "a new window: {}", changed.text);
+    let signed_in = app
+        .post(
+            "/profiles/verify-credentials",
+            json!({"email": address, "password": "changed-Pass2"}),
+        )
+        .await;
+    assert_eq!(signed_in.status.as_u16(), 200, "{}", signed_in.text);
+}

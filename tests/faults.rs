@@ -233,16 +233,7 @@ async fn events_published_while_sns_is_down_arrive_once_it_is_back() {
     let endpoint = format!("http://127.0.0.1:{port}");
     let sns_service = moto(port).await;
     let sns = customers_sns::sns_client(Some(&endpoint)).await;
-    let sqs = aws_sdk_sqs::Client::new(
-        &aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(&endpoint)
-            .region(aws_config::Region::new("eu-north-1"))
-            .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-                "local", "local", None, None, "local",
-            ))
-            .load()
-            .await,
-    );
+    let sqs = customers_sns::sqs_client(Some(&endpoint)).await;
     let stage = format!("f{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let publisher = SnsPublisher::new(sns.clone(), stage.clone());
     let failures = FailureQueue::new(sqs.clone(), format!("{endpoint}/123456789012/none"));

@@ -239,15 +239,7 @@ async fn a_change_reaches_a_subscriber_through_the_stream_poller_and_the_watched
         .topic_arn(customers_domain::values::OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let sqs_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&endpoint)
-        .region(aws_config::Region::new("eu-north-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "local", "local", None, None, "local",
-        ))
-        .load()
-        .await;
-    let sqs = aws_sdk_sqs::Client::new(&sqs_config);
+    let sqs = customers_sns::sqs_client(Some(&endpoint)).await;
     let url = sqs
         .create_queue()
         .queue_name(format!("smoke-{org}"))
