@@ -3,12 +3,36 @@
 //! test's verifications are counted; its tests take turns for the same reason.
 
 use customers_domain::credentials::{MAX_ATTEMPTS, verifications_performed};
-use customers_tests::app::{TestApp, email};
+use customers_tests::app::{TestApp, TestResponse, email};
 use futures::future::join_all;
 use serde_json::json;
 
 /// The tests of this binary run one at a time: the verification counter is the process's.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Twenty answers of a race of wrong passwords: five verified (403), the rest refused unverified
+/// (429 with `Retry-After`), and five Argon2 verifications since `before`.
+fn assert_only_the_counted_were_verified(answers: &[TestResponse], before: u64) {
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    let max = usize::try_from(MAX_ATTEMPTS).unwrap_or(0);
+    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), max, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        answers.len() - max,
+        "{statuses:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .filter(|r| r.status.as_u16() == 429)
+            .all(|r| r.header("retry-after").is_some())
+    );
+    assert_eq!(
+        verifications_performed() - before,
+        u64::from(MAX_ATTEMPTS),
+        "verified only the counted ones"
+    );
+}
 
 #[tokio::test]
 async fn unknown_emails_and_unusable_profiles_cost_one_verification_like_a_wrong_password() {
@@ -77,21 +101,7 @@ async fn parallel_wrong_passwords_get_at_most_five_verifications_per_window() {
         }
     }))
     .await;
-    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
-    let max = usize::try_from(MAX_ATTEMPTS).unwrap_or(0);
-    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), max, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20 - max, "{statuses:?}");
-    assert!(
-        answers
-            .iter()
-            .filter(|r| r.status.as_u16() == 429)
-            .all(|r| r.header("retry-after").is_some())
-    );
-    assert_eq!(
-        verifications_performed() - before,
-        u64::from(MAX_ATTEMPTS),
-        "verified only the counted ones"
-    );
+    assert_only_the_counted_were_verified(&answers, before);
     let right = json!({"email": address, "password": "rightPass1"});
     let refused = app.post("/profiles/verify-credentials", right.clone()).await;
     assert_eq!(refused.status.as_u16(), 429, "{}", refused.text);
@@ -128,21 +138,7 @@ async fn parallel_wrong_old_passwords_get_at_most_five_verifications_per_window(
         }
     }))
     .await;
-    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
-    let max = usize::try_from(MAX_ATTEMPTS).unwrap_or(0);
-    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), max, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20 - max, "{statuses:?}");
-    assert!(
-        answers
-            .iter()
-            .filter(|r| r.status.as_u16() == 429)
-            .all(|r| r.header("retry-after").is_some())
-    );
-    assert_eq!(
-        verifications_performed() - before,
-        u64::from(MAX_ATTEMPTS),
-        "verified only the counted ones"
-    );
+    assert_only_the_counted_were_verified(&answers, before);
     let right = json!({"oldPassword": "rightPass1", "newPassword": "changed-Pass2"});
     let refused = app.post(&path, right.clone()).await;
     assert_eq!(refused.status.as_u16(), 429, "{}", refused.text);

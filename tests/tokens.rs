@@ -100,6 +100,20 @@ async fn behind(app: &TestApp, jwks_url: String) -> Gateway {
     gateway(app.client.clone(), TEST_TABLE, auth, app.clock.clone())
 }
 
+/// The functions behind an issuer that publishes `key` alone (as `KEY_ID`), and the path of a
+/// profile of the app's organisation to read with the tokens under test.
+async fn behind_one_key(app: &TestApp, key: &EncodingKey) -> (Issuer, Gateway, String) {
+    let (issuer, url) = Issuer::start(JwkSet {
+        keys: vec![jwk(key, issuer::KEY_ID)],
+    })
+    .await;
+    let gateway = behind(app, url).await;
+    let n = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    (issuer, gateway, format!("/profiles/{n}"))
+}
+
 async fn read_with(app: &TestApp, gateway: &Gateway, path: &str, token: &str) -> TestResponse {
     let router = gateway.function_for(path);
     let headers = [
@@ -285,15 +299,7 @@ async fn a_rotated_key_is_picked_up_and_the_key_rotated_out_is_refused() {
     let app = TestApp::profiles().await;
     let old = issuer::encoding_key().unwrap_or_else(|e| panic!("{e}"));
     let new = rotated_key();
-    let (issuer, url) = Issuer::start(JwkSet {
-        keys: vec![jwk(&old, issuer::KEY_ID)],
-    })
-    .await;
-    let gateway = behind(&app, url).await;
-    let n = app.create(app.new_profile(None)).await["customerNumber"]
-        .as_i64()
-        .unwrap_or(0);
-    let path = format!("/profiles/{n}");
+    let (issuer, gateway, path) = behind_one_key(&app, &old).await;
     let org = json!(app.org);
     let old_token = signed(&claims(org.clone()), &old, Some(issuer::KEY_ID));
     let new_token = signed(&claims(org), &new, Some(ROTATED_KEY_ID));
@@ -344,15 +350,7 @@ async fn a_rotated_key_is_picked_up_and_the_key_rotated_out_is_refused() {
 async fn a_remembered_token_still_expires_on_time_and_starts_on_time() {
     let app = TestApp::profiles().await;
     let key = issuer::encoding_key().unwrap_or_else(|e| panic!("{e}"));
-    let (issuer, url) = Issuer::start(JwkSet {
-        keys: vec![jwk(&key, issuer::KEY_ID)],
-    })
-    .await;
-    let gateway = behind(&app, url).await;
-    let n = app.create(app.new_profile(None)).await["customerNumber"]
-        .as_i64()
-        .unwrap_or(0);
-    let path = format!("/profiles/{n}");
+    let (issuer, gateway, path) = behind_one_key(&app, &key).await;
     let now = chrono::Utc::now().timestamp();
     let with_times = |nbf: Option<i64>, exp: i64| {
         let mut c = claims(json!(app.org));
