@@ -3,7 +3,7 @@
 INFRA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Binary names; each is also the package name <function>.zip that the template points at.
 FUNCTIONS=(profiles temporary-profiles credentials customer-accounts preferences change-events)
-# Built with the cargo profile `release-speed` (opt-level 3) instead of `release` (size): the
+# Built with the cargo profile `release-speed` (opt-level 2) instead of `release` (size): the
 # function that hashes passwords (Cargo.toml).
 SPEED_FUNCTIONS=(credentials)
 

@@ -134,7 +134,7 @@ async fn a_database_stopped_mid_writes_answers_503_and_leaves_no_profile_half_wr
         table_name: "customers-faults".into(),
         endpoint: Some(endpoint),
     })
-    .await;
+    .unwrap_or_else(|e| panic!("{e}"));
     ensure_table(&client, "customers-faults", true).await;
     let app = Arc::new(TestApp::profiles_with_client(client.clone(), "customers-faults").await);
 
@@ -232,14 +232,14 @@ async fn events_published_while_sns_is_down_arrive_once_it_is_back() {
     let port = port("FAULT_MOTO_PORT");
     let endpoint = format!("http://127.0.0.1:{port}");
     let sns_service = moto(port).await;
-    let sns = customers_sns::sns_client(Some(&endpoint)).await;
-    let sqs = customers_sns::sqs_client(Some(&endpoint)).await;
+    let sns = customers_sns::sns_client(Some(&endpoint)).unwrap_or_else(|e| panic!("{e}"));
+    let sqs = customers_sns::sqs_client(Some(&endpoint)).unwrap_or_else(|e| panic!("{e}"));
     let stage = format!("f{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let publisher = SnsPublisher::new(sns.clone(), stage.clone());
     let failures = FailureQueue::new(sqs.clone(), format!("{endpoint}/123456789012/none"));
     let (app, table) = TestApp::with_fresh_table().await;
     let mut poller = StreamPoller::new(
-        streams_client(&customers_tests::dynamodb_endpoint()).await,
+        streams_client(&customers_tests::dynamodb_endpoint()),
         &app.client,
         &table,
     )

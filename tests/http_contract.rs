@@ -86,7 +86,7 @@ async fn missing_or_invalid_tokens_answer_401() {
         &json!({"iss": issuer::ISSUER, "aud": issuer::AUDIENCE, "exp": chrono::Utc::now().timestamp() + 600, issuer::ORGANISATION_CLAIM: app.org}),
         &jsonwebtoken::EncodingKey::from_secret(&jwks),
     )
-    .unwrap_or_default();
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_error(
         &with_token(&app, &forged).await,
         StatusCode::UNAUTHORIZED,
@@ -334,7 +334,7 @@ async fn a_database_fault_answers_503_and_says_nothing_was_changed() {
         table_name: "unreachable".into(),
         endpoint: Some("http://127.0.0.1:1".into()),
     })
-    .await;
+    .unwrap_or_else(|e| panic!("{e}"));
     let app = TestApp::profiles_with_client(client, "unreachable").await;
     let create = app.post("/profiles", app.new_profile(None)).await;
     assert_eq!(create.status, StatusCode::SERVICE_UNAVAILABLE, "{}", create.text);

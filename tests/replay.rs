@@ -72,7 +72,7 @@ async fn replay(h: &Harness, stream: &StreamReader, publisher: &dyn EventPublish
 }
 
 async fn reader() -> StreamReader {
-    StreamReader::new(streams_client(Some(&customers_tests::dynamodb_endpoint())).await)
+    StreamReader::new(streams_client(Some(&customers_tests::dynamodb_endpoint())).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn events_of(events: &[CustomerChangedEvent], number: i64) -> Vec<(String, u64, ChangeType)> {

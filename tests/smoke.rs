@@ -233,13 +233,13 @@ async fn a_change_reaches_a_subscriber_through_the_stream_poller_and_the_watched
     let client = Client::new();
     let org = customers_tests::app::unique_org();
     // A subscriber: a queue on the organisation's topic.
-    let sns = customers_sns::sns_client(Some(&endpoint)).await;
+    let sns = customers_sns::sns_client(Some(&endpoint)).unwrap_or_else(|e| panic!("{e}"));
     let publisher = customers_sns::SnsPublisher::new(sns.clone(), stage);
     let topic = publisher
         .topic_arn(customers_domain::values::OrganisationId::parse("o", org).unwrap_or_else(|e| panic!("{e:?}")))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let sqs = customers_sns::sqs_client(Some(&endpoint)).await;
+    let sqs = customers_sns::sqs_client(Some(&endpoint)).unwrap_or_else(|e| panic!("{e}"));
     let url = sqs
         .create_queue()
         .queue_name(format!("smoke-{org}"))

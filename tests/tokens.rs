@@ -20,6 +20,7 @@ const ROTATED_KEY_PEM: &str = include_str!("fixtures/local-issuer-key-rotated.pe
 const ROTATED_KEY_ID: &str = "customers-local-2";
 
 fn rotated_key() -> EncodingKey {
+    customers_http::token_crypto::install();
     EncodingKey::from_rsa_pem(ROTATED_KEY_PEM.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -159,7 +160,7 @@ async fn forged_stale_and_foreign_tokens_answer_401_and_change_nothing() {
         &claims(org.clone()),
         &EncodingKey::from_secret(&public_pem),
     )
-    .unwrap_or_default();
+    .unwrap_or_else(|e| panic!("{e}"));
     let alg_none = format!(
         "{}.{}.",
         b64(&json!({"alg": "none", "typ": "JWT", "kid": issuer::KEY_ID})),

@@ -174,7 +174,7 @@ pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
         table_name: TEST_TABLE.to_string(),
         endpoint: Some(crate::dynamodb_endpoint()),
     })
-    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A table like the test table but with TTL off: expired items stay.

@@ -11,7 +11,9 @@ pub const ISSUER: &str = "https://customers.local/issuer/";
 pub const AUDIENCE: &str = "https://api.entur.io";
 pub const ORGANISATION_CLAIM: &str = "https://entur.io/organisationID";
 
+/// The issuer's key; signing goes through the same token cryptography as the functions.
 pub fn encoding_key() -> Result<EncodingKey, String> {
+    customers_http::token_crypto::install();
     EncodingKey::from_rsa_pem(KEY_PEM.as_bytes()).map_err(|e| format!("local issuer key: {e}"))
 }
 

@@ -17,8 +17,7 @@ pub fn moto() -> String {
 }
 
 pub async fn sqs() -> aws_sdk_sqs::Client {
-    let config = customers_aws::config_loader(Some(&moto())).load().await;
-    aws_sdk_sqs::Client::new(&config)
+    customers_sns::sqs_client(Some(&moto())).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A queue subscribed (raw delivery) to an organisation's topic, as a subscriber would set it up.
@@ -150,11 +149,11 @@ pub struct Harness {
 
 pub async fn harness() -> Harness {
     let (app, table) = TestApp::with_fresh_table().await;
-    let streams = streams_client(&crate::dynamodb_endpoint()).await;
+    let streams = streams_client(&crate::dynamodb_endpoint());
     let poller = StreamPoller::new(streams, &app.client, &table)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let sns = customers_sns::sns_client(Some(&moto())).await;
+    let sns = customers_sns::sns_client(Some(&moto())).unwrap_or_else(|e| panic!("{e}"));
     let stage = format!("it{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let sqs = sqs().await;
     let failure_queue = sqs

@@ -12,8 +12,8 @@ use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-pub async fn streams_client(endpoint: &str) -> Client {
-    customers_dynamodb::stream_reader::streams_client(Some(endpoint)).await
+pub fn streams_client(endpoint: &str) -> Client {
+    customers_dynamodb::stream_reader::streams_client(Some(endpoint)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub use customers_dynamodb::stream_reader::lambda_record;

@@ -35,7 +35,7 @@ async fn main() -> Result<(), Error> {
     let failures = FailureQueue::from_env().await.map_err(incomplete)?;
     let store = DynamoStore::from_env().await.map_err(incomplete)?;
     let endpoint = std::env::var("DYNAMODB_ENDPOINT").ok().filter(|e| !e.is_empty());
-    let stream = StreamReader::new(streams_client(endpoint.as_deref()).await);
+    let stream = StreamReader::new(streams_client(endpoint.as_deref()).map_err(incomplete)?);
     let timer = Arc::new(SystemTimer::new());
     let (publisher, failures, store, stream) = (&publisher, &failures, &store, &stream);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {

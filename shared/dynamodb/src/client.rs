@@ -1,6 +1,6 @@
 //! Building the SDK client once per Lambda instance.
 
-use aws_config::{retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_dynamodb::config::{retry::RetryConfig, timeout::TimeoutConfig};
 use std::time::Duration;
 
 /// Where the store lives: read from the environment once at start-up.
@@ -43,19 +43,18 @@ impl aws_sdk_dynamodb::config::Intercept for CountCalls {
 /// A client with short timeouts: a Lambda answering an API call must give up on a sick
 /// database within seconds and say 503, not hang until its own timeout. (Each request's own
 /// deadline bounds the calls further: see `error::within_deadline`.)
-pub async fn dynamodb_client(config: &StoreConfig) -> aws_sdk_dynamodb::Client {
+pub fn dynamodb_client(config: &StoreConfig) -> Result<aws_sdk_dynamodb::Client, String> {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build();
-    let shared = customers_aws::config_loader(config.endpoint.as_deref())
+    let shared = customers_aws::sdk_config(config.endpoint.as_deref())?
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .load()
-        .await;
+        .build();
     let config = aws_sdk_dynamodb::config::Builder::from(&shared)
         .interceptor(CountCalls)
         .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
+    Ok(aws_sdk_dynamodb::Client::from_conf(config))
 }

@@ -33,7 +33,7 @@ impl DynamoStore {
     /// The store named by `TABLE_NAME` (and `DYNAMODB_ENDPOINT` locally).
     pub async fn from_env() -> Result<Self, String> {
         let config = crate::StoreConfig::from_env()?;
-        let client = crate::dynamodb_client(&config).await;
+        let client = crate::dynamodb_client(&config)?;
         Ok(Self::new(client, config.table_name))
     }
 

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 /// A streams client; with `endpoint` (DynamoDB Local serves its streams there too), with fixed
 /// local credentials.
-pub async fn streams_client(endpoint: Option<&str>) -> Client {
-    Client::new(&customers_aws::config_loader(endpoint).load().await)
+pub fn streams_client(endpoint: Option<&str>) -> Result<Client, String> {
+    Ok(Client::new(&customers_aws::sdk_config(endpoint)?.build()))
 }
 
 fn attribute(v: &AttributeValue) -> Value {

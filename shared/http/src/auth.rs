@@ -32,6 +32,8 @@ pub const MIN_REFRESH_INTERVAL: Duration = Duration::seconds(30);
 /// Clock skew tolerated on exp and nbf.
 const LEEWAY_SECONDS: u64 = 30;
 const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// A key set is a few kilobytes; anything near this is not one.
+const MAX_KEY_SET_BYTES: usize = 256 * 1024;
 /// How many verified tokens an instance remembers; a full memory first forgets the expired
 /// ones, then all of them.
 const REMEMBERED_TOKENS: usize = 1024;
@@ -77,7 +79,7 @@ struct VerifiedToken {
 
 pub struct JwtVerifier {
     config: AuthConfig,
-    http: reqwest::Client,
+    http: customers_aws::WebClient,
     cache: RwLock<KeyCache>,
     verified: Mutex<HashMap<String, VerifiedToken>>,
     validation: Validation,
@@ -99,10 +101,8 @@ fn keys_unavailable() -> ApiError {
 
 impl JwtVerifier {
     pub fn new(config: AuthConfig, clock: Arc<dyn Clock>) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .build()
-            .map_err(|e| format!("http client: {e}"))?;
+        crate::token_crypto::install();
+        let http = customers_aws::WebClient::new(FETCH_TIMEOUT, MAX_KEY_SET_BYTES)?;
         // Only RS256: a token "signed" with HS256 using the public key as secret is refused.
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[config.issuer.as_str()]);
@@ -121,15 +121,8 @@ impl JwtVerifier {
     }
 
     async fn fetch(&self) -> Result<JwkSet, String> {
-        self.http
-            .get(&self.config.jwks_url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())
+        let body = self.http.get(&self.config.jwks_url).await?;
+        serde_json::from_slice(&body).map_err(|e| format!("{}: not a key set: {e}", self.config.jwks_url))
     }
 
     /// Whether a re-read is due now, and whether the cached keys may still be used.

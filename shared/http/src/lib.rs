@@ -10,6 +10,7 @@ pub mod lambda;
 pub mod middleware;
 pub mod respond;
 pub mod router;
+pub mod token_crypto;
 
 pub use auth::{AuthConfig, JwtVerifier};
 pub use error::ApiError;

@@ -24,13 +24,13 @@ impl FailureQueue {
     pub async fn from_env() -> Result<Self, String> {
         let url = std::env::var("FAILURE_QUEUE_URL").map_err(|_| "FAILURE_QUEUE_URL is not set".to_string())?;
         let endpoint = std::env::var("SNS_ENDPOINT").ok();
-        Ok(Self::new(sqs_client(endpoint.as_deref()).await, url))
+        Ok(Self::new(sqs_client(endpoint.as_deref())?, url))
     }
 }
 
 /// An SQS client; with `endpoint`, for a local SQS with fixed credentials.
-pub async fn sqs_client(endpoint: Option<&str>) -> aws_sdk_sqs::Client {
-    aws_sdk_sqs::Client::new(&crate::aws_config(endpoint).await)
+pub fn sqs_client(endpoint: Option<&str>) -> Result<aws_sdk_sqs::Client, String> {
+    Ok(aws_sdk_sqs::Client::new(&crate::sdk_config(endpoint)?))
 }
 
 /// The SQS actions on the queue: change-events sends, the replay receives and deletes.

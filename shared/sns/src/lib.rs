@@ -41,7 +41,7 @@ impl SnsPublisher {
     pub async fn from_env() -> Result<Self, String> {
         let stage = std::env::var("STAGE").map_err(|_| "STAGE is not set".to_string())?;
         Ok(Self::new(
-            sns_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await,
+            sns_client(std::env::var("SNS_ENDPOINT").ok().as_deref())?,
             stage,
         ))
     }
@@ -69,13 +69,13 @@ impl SnsPublisher {
 }
 
 /// An SNS client; with `endpoint`, for a local SNS with fixed credentials.
-pub async fn sns_client(endpoint: Option<&str>) -> aws_sdk_sns::Client {
-    aws_sdk_sns::Client::new(&aws_config(endpoint).await)
+pub fn sns_client(endpoint: Option<&str>) -> Result<aws_sdk_sns::Client, String> {
+    Ok(aws_sdk_sns::Client::new(&sdk_config(endpoint)?))
 }
 
 /// The AWS configuration; with `endpoint`, for a local emulator with fixed credentials.
-async fn aws_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
-    customers_aws::config_loader(endpoint).load().await
+fn sdk_config(endpoint: Option<&str>) -> Result<aws_types::SdkConfig, String> {
+    Ok(customers_aws::sdk_config(endpoint)?.build())
 }
 
 fn attribute(value: &str) -> Result<MessageAttributeValue, String> {

@@ -21,10 +21,12 @@ async fn main() {
                 table_name: name.clone(),
                 endpoint: Some(customers_tests::dynamodb_endpoint()),
             };
-            let client = dynamodb_client(&config).await;
-            table::ensure_table(&client, &name)
-                .await
-                .map(|()| eprintln!("table {name} is ready"))
+            match dynamodb_client(&config) {
+                Ok(client) => table::ensure_table(&client, &name)
+                    .await
+                    .map(|()| eprintln!("table {name} is ready")),
+                Err(e) => Err(e),
+            }
         }
         Some("poll-stream") => match (args.get(1), args.get(2)) {
             (Some(table), Some(url)) => poll_forever(table, url).await,
@@ -70,13 +72,13 @@ async fn poll_forever(table: &str, invoke_url: &str) -> Result<(), String> {
         table_name: table.to_string(),
         endpoint: Some(endpoint.clone()),
     };
-    let dynamodb = dynamodb_client(&config).await;
-    let streams = customers_tests::poller::streams_client(&endpoint).await;
+    let dynamodb = dynamodb_client(&config)?;
+    let streams = customers_dynamodb::stream_reader::streams_client(Some(&endpoint))?;
     let mut poller = customers_tests::poller::StreamPoller::new(streams, &dynamodb, table).await?;
     let http = reqwest::Client::new();
     let failures = match std::env::var("FAILURE_QUEUE_URL") {
         Ok(url) => Some((
-            customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await,
+            customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref())?,
             url,
         )),
         Err(_) => None,
@@ -135,14 +137,14 @@ async fn replay_failures(table: &str, queue_url: &str) -> Result<(), String> {
         table_name: table.to_string(),
         endpoint: Some(endpoint.clone()),
     };
-    let store = customers_dynamodb::DynamoStore::new(dynamodb_client(&config).await, table);
+    let store = customers_dynamodb::DynamoStore::new(dynamodb_client(&config)?, table);
     let stream = customers_dynamodb::stream_reader::StreamReader::new(
-        customers_dynamodb::stream_reader::streams_client(Some(&endpoint)).await,
+        customers_dynamodb::stream_reader::streams_client(Some(&endpoint))?,
     );
     let moto = std::env::var("SNS_ENDPOINT").ok();
-    let queue = customers_sns::FailureQueue::new(customers_sns::sqs_client(moto.as_deref()).await, queue_url);
+    let queue = customers_sns::FailureQueue::new(customers_sns::sqs_client(moto.as_deref())?, queue_url);
     let stage = std::env::var("STAGE").unwrap_or_else(|_| "local".to_string());
-    let publisher = customers_sns::SnsPublisher::new(customers_sns::sns_client(moto.as_deref()).await, stage);
+    let publisher = customers_sns::SnsPublisher::new(customers_sns::sns_client(moto.as_deref())?, stage);
     let report = change_events::replay::Replay {
         queue: &queue,
         stream: &stream,
@@ -157,7 +159,7 @@ async fn replay_failures(table: &str, queue_url: &str) -> Result<(), String> {
 
 /// Creates the queue (SQS answers the existing one's URL if it exists) and prints its URL.
 async fn create_queue(name: &str) -> Result<(), String> {
-    let sqs = customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref()).await;
+    let sqs = customers_sns::sqs_client(std::env::var("SNS_ENDPOINT").ok().as_deref())?;
     let url = sqs
         .create_queue()
         .queue_name(name)
@@ -177,7 +179,7 @@ async fn serve_api(port: u16, table: &str) -> Result<(), String> {
         table_name: table.to_string(),
         endpoint: Some(customers_tests::dynamodb_endpoint()),
     };
-    let client = dynamodb_client(&config).await;
+    let client = dynamodb_client(&config)?;
     table::ensure_table(&client, table).await?;
     let jwks_url = customers_tests::issuer::spawn_jwks().await?;
     let auth = customers_http::AuthConfig {

@@ -1,0 +1,97 @@
+//! The TLS side of every outbound connection: rustls on ring, HTTP/1.1, over one of two root
+//! sets compiled in. Reading the system's trust store instead was 12% of a cold start
+//! (docs/performance.md).
+
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use rustls::{ClientConfig, RootCertStore};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The roots of Amazon Trust Services, PEM: they sign the certificates of every AWS endpoint
+/// (the four Amazon roots and the Starfield Services root they are cross-signed by, from
+/// <https://www.amazontrust.com/repository/>).
+pub(crate) const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services-roots.pem");
+
+/// Which certificate authorities a client trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Roots {
+    /// Amazon Trust Services alone: AWS endpoints.
+    Amazon,
+    /// Mozilla's set (`webpki-roots`): any public host, such as the token issuer.
+    Public,
+}
+
+impl Roots {
+    fn store(self) -> RootCertStore {
+        match self {
+            Roots::Amazon => {
+                let mut store = RootCertStore::empty();
+                // Each root is checked by a unit test; one that did not parse would only narrow
+                // the set, never widen it.
+                for certificate in CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES_ROOTS).flatten() {
+                    let _ = store.add(certificate);
+                }
+                store
+            }
+            Roots::Public => RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+        }
+    }
+}
+
+/// The TLS settings of a client trusting `roots`, built once per instance.
+pub fn tls_config(roots: Roots) -> Result<Arc<ClientConfig>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?
+        .with_root_certificates(roots.store())
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// A connector for `https://` (verified as `tls` says) and plain `http://` (local emulators and
+/// the test issuer), giving up on a connection after `connect_timeout`.
+pub fn connector(tls: &Arc<ClientConfig>, connect_timeout: Option<Duration>) -> HttpsConnector<HttpConnector> {
+    let mut tcp = HttpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(connect_timeout);
+    HttpsConnectorBuilder::new()
+        .with_tls_config(ClientConfig::clone(tls))
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(tcp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiled-in AWS roots are the five of Amazon Trust Services, and each one is taken.
+    #[test]
+    fn the_aws_trust_store_holds_the_five_amazon_trust_services_roots() {
+        let pem = String::from_utf8_lossy(AMAZON_TRUST_SERVICES_ROOTS);
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        assert_eq!(Roots::Amazon.store().len(), 5);
+    }
+
+    /// The public set is Mozilla's, well over a hundred authorities, none of them dropped.
+    #[test]
+    fn the_public_trust_store_is_mozillas() {
+        assert_eq!(Roots::Public.store().len(), webpki_roots::TLS_SERVER_ROOTS.len());
+        assert!(Roots::Public.store().len() > 100);
+    }
+
+    /// Both sets make a TLS configuration on ring, speaking TLS 1.2 and 1.3.
+    #[test]
+    fn both_root_sets_make_a_tls_configuration() {
+        for roots in [Roots::Amazon, Roots::Public] {
+            assert!(tls_config(roots).is_ok(), "{roots:?}");
+        }
+    }
+}
