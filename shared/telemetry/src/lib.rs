@@ -11,7 +11,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 /// What is logged by default: info for the service, warnings for the SDK (whose debug output
 /// would include request bodies).
-pub const DEFAULT_FILTER: &str = "info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn";
+pub const DEFAULT_FILTER: &str = "info,aws_smithy_runtime=warn,hyper=warn,hyper_util=warn";
 
 /// `RUST_LOG` (targets and levels, such as `debug,hyper=warn`), or [`DEFAULT_FILTER`]. A target
 /// filter rather than `EnvFilter`: that one compiles regular expressions at every cold start.
