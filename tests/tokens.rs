@@ -375,3 +375,34 @@ async fn a_remembered_token_still_expires_on_time_and_starts_on_time() {
     assert_eq!(read_with(&app, &gateway, &path, &not_yet).await.status, StatusCode::OK);
     assert_eq!(issuer.requests(), reads, "the key set was not re-read");
 }
+
+/// An issuer that publishes its modulus with a leading zero byte (RFC 7518 says not to; some
+/// issuers do) still has its tokens accepted, and a token signed by another key under its key id
+/// is still refused.
+#[tokio::test]
+async fn a_modulus_published_with_a_leading_zero_still_verifies() {
+    use jsonwebtoken::jwk::AlgorithmParameters;
+    let app = TestApp::profiles().await;
+    let key = issuer::encoding_key().unwrap_or_else(|e| panic!("{e}"));
+    let mut padded = jwk(&key, issuer::KEY_ID);
+    let AlgorithmParameters::RSA(rsa) = &mut padded.algorithm else {
+        panic!("the issuer's key is not RSA");
+    };
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let n = b64.decode(&rsa.n).unwrap_or_else(|e| panic!("{e}"));
+    rsa.n = b64.encode([&[0u8][..], &n].concat());
+    let (_issuer, url) = Issuer::start(JwkSet { keys: vec![padded] }).await;
+    let gateway = behind(&app, url).await;
+    let number = app.create(app.new_profile(None)).await["customerNumber"]
+        .as_i64()
+        .unwrap_or(0);
+    let path = format!("/profiles/{number}");
+    let token = signed(&claims(json!(app.org)), &key, Some(issuer::KEY_ID));
+    let read = read_with(&app, &gateway, &path, &token).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    let forged = signed(&claims(json!(app.org)), &rotated_key(), Some(issuer::KEY_ID));
+    assert_eq!(
+        read_with(&app, &gateway, &path, &forged).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

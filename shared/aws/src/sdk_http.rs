@@ -3,9 +3,12 @@
 //!
 //! It answers the SDK in the SDK's terms: a connection that fails or drops is an I/O error and a
 //! slow one a timeout, both of which the SDK retries; anything else is left to the SDK's
-//! classification of the response.
+//! classification of the response. Each answer carries a handle to its connection, so that the
+//! SDK closes a connection whose answer was a transient error (a 500 or 503) rather than retry
+//! over it.
 
 use crate::tls::{self, Roots};
+use aws_smithy_runtime_api::client::connection::{CaptureSmithyConnection, ConnectionMetadata};
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
 };
@@ -14,10 +17,9 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind;
-use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::client::legacy::connect::{CaptureConnection, capture_connection};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::ClientConfig;
 use std::error::Error;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -50,10 +52,7 @@ impl HttpClient for SdkHttpClient {
         if let Some((_, connector)) = connectors.iter().find(|(t, _)| *t == timeouts) {
             return connector.clone();
         }
-        let connector = SharedHttpConnector::new(Pool {
-            client: Client::builder(TokioExecutor::new()).build(tls::connector(&self.tls, timeouts.0)),
-            read_timeout: timeouts.1,
-        });
+        let connector = SharedHttpConnector::new(Pool::new(&self.tls, timeouts.0, timeouts.1));
         connectors.push((timeouts, connector.clone()));
         connector
     }
@@ -62,17 +61,49 @@ impl HttpClient for SdkHttpClient {
 /// One pool of connections.
 #[derive(Debug, Clone)]
 struct Pool {
-    client: Client<HttpsConnector<TcpConnector>, SdkBody>,
+    client: Client<tls::Connector, SdkBody>,
     /// How long to wait for a response's head once the request is sent.
     read_timeout: Option<Duration>,
 }
 
+impl Pool {
+    fn new(tls: &Arc<ClientConfig>, connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Self {
+        let mut builder = Client::builder(TokioExecutor::new());
+        // Without a timer the pool never drops a connection that has been idle too long.
+        builder.pool_timer(TokioTimer::new());
+        Self {
+            client: builder.build(tls::connector(tls, connect_timeout)),
+            read_timeout,
+        }
+    }
+}
+
+/// What the SDK may know of the connection an answer came on: how to close it.
+fn connection_of(captured: &CaptureConnection) -> Option<ConnectionMetadata> {
+    captured.connection_metadata().as_ref()?;
+    let captured = captured.clone();
+    Some(
+        ConnectionMetadata::builder()
+            .proxied(false)
+            .poison_fn(move || {
+                if let Some(connection) = captured.connection_metadata().as_ref() {
+                    connection.poison();
+                }
+            })
+            .build(),
+    )
+}
+
 impl HttpConnector for Pool {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let request = match request.try_into_http1x() {
+        let mut request = match request.try_into_http1x() {
             Ok(request) => request,
             Err(e) => return HttpConnectorFuture::ready(Err(ConnectorError::user(e.into()))),
         };
+        let captured = capture_connection(&mut request);
+        if let Some(smithy) = request.extensions().get::<CaptureSmithyConnection>() {
+            smithy.set_connection_retriever(move || connection_of(&captured));
+        }
         let sent = self.client.request(request);
         let read_timeout = self.read_timeout;
         HttpConnectorFuture::new(async move {
@@ -129,10 +160,7 @@ mod tests {
 
     fn pool(connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Pool {
         let tls = tls::tls_config(Roots::Amazon).unwrap_or_else(|e| panic!("{e}"));
-        Pool {
-            client: Client::builder(TokioExecutor::new()).build(tls::connector(&tls, connect_timeout)),
-            read_timeout,
-        }
+        Pool::new(&tls, connect_timeout, read_timeout)
     }
 
     fn request(url: &str) -> HttpRequest {
@@ -179,6 +207,33 @@ mod tests {
             .err()
             .unwrap_or_else(|| panic!("a silent server answered"));
         assert!(error.is_timeout(), "{error:?}");
+        held.abort();
+    }
+
+    /// A host that takes the connection but never finishes the TLS handshake is a timeout once
+    /// the connect timeout passes: the handshake is part of connecting.
+    #[tokio::test]
+    async fn a_stalled_tls_handshake_is_a_timeout() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let port = listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let held = tokio::spawn(async move {
+            let accepted = listener.accept().await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(accepted);
+        });
+        let started = std::time::Instant::now();
+        let error = pool(Some(Duration::from_millis(200)), None)
+            .call(request(&format!("https://127.0.0.1:{port}/")))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a silent TLS server answered"));
+        assert!(error.is_timeout(), "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
         held.abort();
     }
 

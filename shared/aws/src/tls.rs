@@ -2,13 +2,22 @@
 //! sets compiled in. Reading the system's trust store instead was 12% of a cold start
 //! (docs/performance.md).
 
+use http::Uri;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What every client connects with: TCP, then TLS for `https://`, within the connect timeout.
+pub type Connector = TimedConnector<HttpsConnector<HttpConnector>>;
 
 /// The roots of Amazon Trust Services, PEM: they sign the certificates of every AWS endpoint
 /// (the four Amazon roots and the Starfield Services root they are cross-signed by, from
@@ -55,17 +64,61 @@ pub fn tls_config(roots: Roots) -> Result<Arc<ClientConfig>, String> {
 }
 
 /// A connector for `https://` (verified as `tls` says) and plain `http://` (local emulators and
-/// the test issuer), giving up on a connection after `connect_timeout`.
-pub fn connector(tls: &Arc<ClientConfig>, connect_timeout: Option<Duration>) -> HttpsConnector<HttpConnector> {
+/// the test issuer), giving up on a connection not ready after `connect_timeout`: name lookup,
+/// TCP and the TLS handshake together.
+pub fn connector(tls: &Arc<ClientConfig>, connect_timeout: Option<Duration>) -> Connector {
     let mut tcp = HttpConnector::new();
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
-    tcp.set_connect_timeout(connect_timeout);
-    HttpsConnectorBuilder::new()
+    let https = HttpsConnectorBuilder::new()
         .with_tls_config(ClientConfig::clone(tls))
         .https_or_http()
         .enable_http1()
-        .wrap_connector(tcp)
+        .wrap_connector(tcp);
+    TimedConnector {
+        inner: https,
+        timeout: connect_timeout,
+    }
+}
+
+/// A connector that gives up after a time: the failure is an I/O error of kind `TimedOut`,
+/// which the SDK clients read as a timeout.
+#[derive(Debug, Clone)]
+pub struct TimedConnector<C> {
+    inner: C,
+    timeout: Option<Duration>,
+}
+
+impl<C> tower_service::Service<Uri> for TimedConnector<C>
+where
+    C: tower_service::Service<Uri>,
+    C::Future: Send + 'static,
+    C::Error: Into<BoxError>,
+{
+    type Response = C::Response;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<C::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connecting = self.inner.call(uri);
+        let limit = self.timeout;
+        Box::pin(async move {
+            let Some(limit) = limit else {
+                return connecting.await.map_err(Into::into);
+            };
+            match tokio::time::timeout(limit, connecting).await {
+                Ok(connected) => connected.map_err(Into::into),
+                Err(_) => Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no connection within {limit:?}"),
+                )) as BoxError),
+            }
+        })
+    }
 }
 
 #[cfg(test)]

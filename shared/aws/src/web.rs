@@ -4,16 +4,14 @@
 use crate::tls::{self, Roots};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Limited};
-use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
 /// A client for GETs with a deadline and a size limit.
 #[derive(Debug, Clone)]
 pub struct WebClient {
-    client: Client<HttpsConnector<HttpConnector>, Empty<Bytes>>,
+    client: Client<tls::Connector, Empty<Bytes>>,
     timeout: Duration,
     max_bytes: usize,
 }
@@ -33,11 +31,15 @@ impl WebClient {
     /// The body at `url`, if it answered 2xx in time and within the limit; otherwise what went
     /// wrong, for the log.
     pub async fn get(&self, url: &str) -> Result<Bytes, String> {
-        let uri: http::Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
+        // Redirects are not followed: the configured URL is the key set's own.
+        let request = http::Request::get(url)
+            .header(http::header::ACCEPT, "application/json")
+            .body(Empty::new())
+            .map_err(|e| format!("{url}: {e}"))?;
         let exchange = async {
             let response = self
                 .client
-                .get(uri)
+                .request(request)
                 .await
                 .map_err(|e| format!("{url}: {}", chain(&e)))?;
             let status = response.status();

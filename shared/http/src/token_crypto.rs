@@ -25,9 +25,14 @@ static RING: CryptoProvider = CryptoProvider {
 };
 
 /// Makes ring the process's token cryptography. Called before any token is signed or checked;
-/// a second call changes nothing.
+/// a second call changes nothing. Should another provider have been chosen first, every token
+/// would fail, so that is logged as the error it is.
 pub fn install() {
-    let _ = RING.install_default();
+    if let Err(other) = RING.install_default()
+        && !std::ptr::eq(other, &RING)
+    {
+        tracing::error!("another token cryptography was installed first; tokens may all be refused");
+    }
 }
 
 fn unsupported() -> Error {
@@ -38,13 +43,20 @@ fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerif
     match (algorithm, key.family(), key.kind()) {
         (Algorithm::RS256, AlgorithmFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
             Ok(Box::new(Rs256Verifier {
-                n: n.clone(),
-                e: e.clone(),
+                n: without_leading_zeros(n),
+                e: without_leading_zeros(e),
             }))
         }
         (Algorithm::RS256, _, _) => Err(ErrorKind::InvalidKeyFormat.into()),
         _ => Err(unsupported()),
     }
+}
+
+/// ring takes the minimal big-endian form that RFC 7518 prescribes; some issuers publish a
+/// leading zero byte, which changes no number.
+fn without_leading_zeros(bytes: &[u8]) -> Vec<u8> {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(first..).unwrap_or_default().to_vec()
 }
 
 /// An RS256 public key from a key set (modulus and exponent).
@@ -126,4 +138,37 @@ fn thumbprint(data: &[u8], hash: ThumbprintHash) -> Vec<u8> {
         ThumbprintHash::SHA512 => &digest::SHA512,
     };
     digest::digest(algorithm, data).as_ref().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_zero_bytes_are_dropped_and_nothing_else() {
+        assert_eq!(without_leading_zeros(&[0, 0, 1, 0, 1]), vec![1, 0, 1]);
+        assert_eq!(without_leading_zeros(&[1, 0, 1]), vec![1, 0, 1]);
+        assert_eq!(without_leading_zeros(&[0, 0]), Vec::<u8>::new());
+        assert_eq!(without_leading_zeros(&[]), Vec::<u8>::new());
+    }
+
+    /// Only RS256 with an RSA key gets a verifier: an HMAC secret or another algorithm is refused
+    /// before any arithmetic.
+    #[test]
+    fn only_rs256_over_an_rsa_key_is_verified() {
+        let rsa = DecodingKey::from_rsa_raw_components(&[0xc5; 256], &[1, 0, 1]);
+        assert!(verifier(&Algorithm::RS256, &rsa).is_ok());
+        for algorithm in [
+            Algorithm::HS256,
+            Algorithm::RS384,
+            Algorithm::PS256,
+            Algorithm::ES256,
+            Algorithm::EdDSA,
+        ] {
+            assert!(verifier(&algorithm, &rsa).is_err(), "{algorithm:?}");
+        }
+        let secret = DecodingKey::from_secret(b"the issuer's public key, as a secret");
+        assert!(verifier(&Algorithm::RS256, &secret).is_err());
+        assert!(verifier(&Algorithm::HS256, &secret).is_err());
+    }
 }
