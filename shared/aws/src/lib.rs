@@ -6,9 +6,9 @@
 //! This replaces aws-config, the SDK's own HTTP client and reqwest, which together were 1.2 MiB
 //! of each binary's 6.1 MiB of code (docs/performance.md).
 //!
-//! Each SDK client gets a client of its own, built once per instance: a client shared by the
-//! whole process would keep connections whose tasks belong to one tokio runtime, and the tests
-//! run many.
+//! Each SDK client gets a pool of connections of its own, built once per instance: a pool shared
+//! by the whole process would keep connections whose tasks belong to one tokio runtime, and the
+//! tests run many. The TLS settings, which hold neither, are built once per process.
 
 mod sdk_config;
 mod sdk_http;

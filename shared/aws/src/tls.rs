@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -52,8 +52,20 @@ impl Roots {
     }
 }
 
-/// The TLS settings of a client trusting `roots`, built once per instance.
+/// The TLS settings of the clients trusting `roots`, built once per process: they hold no
+/// connection and no runtime, so every client of an instance shares them (`change-events` has
+/// four), and each cold start parses the roots once.
 pub fn tls_config(roots: Roots) -> Result<Arc<ClientConfig>, String> {
+    static AMAZON: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+    static PUBLIC: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+    let once = match roots {
+        Roots::Amazon => &AMAZON,
+        Roots::Public => &PUBLIC,
+    };
+    once.get_or_init(|| build_tls_config(roots)).clone()
+}
+
+fn build_tls_config(roots: Roots) -> Result<Arc<ClientConfig>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
