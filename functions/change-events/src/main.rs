@@ -1,14 +1,15 @@
-//! Lambda entry point: the SNS publisher, the failure queue, the store and the stream reader
-//! built once per instance; stream batches handled, and replay requests served.
+//! Lambda entry point: the SNS publisher and the failure queue built once per instance, the
+//! store and the stream reader on the first replay; stream batches handled, and replay
+//! requests served.
 
 use change_events::replay::Replay;
 use change_events::{Invocation, invocation};
 use customers_domain::deadline::{Deadline, SystemTimer};
-use customers_dynamodb::DynamoStore;
 use customers_dynamodb::stream_reader::{StreamReader, streams_client};
+use customers_dynamodb::{DynamoStore, StoreConfig, dynamodb_client};
 use customers_sns::{FailureQueue, SnsPublisher};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 fn incomplete(e: String) -> Error {
@@ -26,6 +27,25 @@ fn left(deadline_ms: u64) -> Duration {
     Duration::from_millis(u64::try_from(left).unwrap_or(u64::MAX))
 }
 
+/// What only a replay reads: the table (profiles, for their current state) and its stream. Built
+/// on the first replay, not at start: each SDK client parses the SDK's table of AWS partitions
+/// when it is built, and most instances only ever handle stream batches (docs/performance.md).
+struct ReplaySources {
+    config: StoreConfig,
+    built: OnceLock<(DynamoStore, StreamReader)>,
+}
+
+impl ReplaySources {
+    fn get(&self) -> Result<&(DynamoStore, StreamReader), String> {
+        if let Some(built) = self.built.get() {
+            return Ok(built);
+        }
+        let store = DynamoStore::new(dynamodb_client(&self.config)?, self.config.table_name.clone());
+        let stream = StreamReader::new(streams_client(self.config.endpoint.as_deref())?);
+        Ok(self.built.get_or_init(|| (store, stream)))
+    }
+}
+
 // Lambda hands an instance one event at a time: one thread runs it, with no worker threads
 // or allocator arenas kept for parallelism that never comes (docs/performance.md).
 #[tokio::main(flavor = "current_thread")]
@@ -33,11 +53,13 @@ async fn main() -> Result<(), Error> {
     customers_telemetry::init();
     let publisher = SnsPublisher::from_env().await.map_err(incomplete)?;
     let failures = FailureQueue::from_env().await.map_err(incomplete)?;
-    let store = DynamoStore::from_env().await.map_err(incomplete)?;
-    let endpoint = std::env::var("DYNAMODB_ENDPOINT").ok().filter(|e| !e.is_empty());
-    let stream = StreamReader::new(streams_client(endpoint.as_deref()).map_err(incomplete)?);
+    // Read now, so that an incomplete configuration still fails the start, not the first replay.
+    let replay_sources = ReplaySources {
+        config: StoreConfig::from_env().map_err(incomplete)?,
+        built: OnceLock::new(),
+    };
     let timer = Arc::new(SystemTimer::new());
-    let (publisher, failures, store, stream) = (&publisher, &failures, &store, &stream);
+    let (publisher, failures, replay_sources) = (&publisher, &failures, &replay_sources);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let timer = timer.clone();
         async move {
@@ -46,6 +68,7 @@ async fn main() -> Result<(), Error> {
                     change_events::handle(batch, publisher, failures).await,
                 )?),
                 Invocation::ReplayFailures => {
+                    let (store, stream) = replay_sources.get()?;
                     let deadline = Deadline::after(timer, left(event.context.deadline));
                     let replay = Replay {
                         queue: failures,
