@@ -12,6 +12,8 @@
 
 mod sdk_config;
 mod sdk_http;
+#[cfg(test)]
+mod test_servers;
 mod tls;
 mod web;
 

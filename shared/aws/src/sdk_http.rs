@@ -156,107 +156,58 @@ fn find<'a, E: Error + 'static>(error: &'a (dyn Error + 'static)) -> Option<&'a 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
+    use crate::test_servers::{Host, closed_port, start};
 
     fn pool(connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Pool {
         let tls = tls::tls_config(Roots::Amazon).unwrap_or_else(|e| panic!("{e}"));
         Pool::new(&tls, connect_timeout, read_timeout)
     }
 
-    fn request(url: &str) -> HttpRequest {
+    /// What a GET of `url` through `pool` failed with.
+    async fn failure(pool: Pool, url: &str) -> ConnectorError {
         let request = http::Request::builder()
             .uri(url)
             .body(SdkBody::empty())
             .unwrap_or_else(|e| panic!("{e}"));
-        HttpRequest::try_from(request).unwrap_or_else(|e| panic!("{e}"))
+        let request = HttpRequest::try_from(request).unwrap_or_else(|e| panic!("{e}"));
+        pool.call(request)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{url} answered"))
     }
 
     /// Nobody listening is an I/O error, which the SDK retries and the functions answer with 503.
     #[tokio::test]
     async fn a_refused_connection_is_an_io_error() {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let error = pool(Some(Duration::from_secs(1)), None)
-            .call(request(&format!("http://127.0.0.1:{port}/")))
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a closed port answered"));
+        let url = format!("http://127.0.0.1:{}/", closed_port());
+        let error = failure(pool(Some(Duration::from_secs(1)), None), &url).await;
         assert!(error.is_io(), "{error:?}");
     }
 
     /// A server that accepts but never answers is a timeout once the read timeout passes.
     #[tokio::test]
     async fn a_silent_server_is_a_timeout() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let held = tokio::spawn(async move {
-            let accepted = listener.accept().await;
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            drop(accepted);
-        });
-        let error = pool(None, Some(Duration::from_millis(200)))
-            .call(request(&format!("http://127.0.0.1:{port}/")))
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a silent server answered"));
+        let url = format!("http://127.0.0.1:{}/", start(Host::Silent).await);
+        let error = failure(pool(None, Some(Duration::from_millis(200))), &url).await;
         assert!(error.is_timeout(), "{error:?}");
-        held.abort();
     }
 
     /// A host that takes the connection but never finishes the TLS handshake is a timeout once
     /// the connect timeout passes: the handshake is part of connecting.
     #[tokio::test]
     async fn a_stalled_tls_handshake_is_a_timeout() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let held = tokio::spawn(async move {
-            let accepted = listener.accept().await;
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            drop(accepted);
-        });
+        let url = format!("https://127.0.0.1:{}/", start(Host::Silent).await);
         let started = std::time::Instant::now();
-        let error = pool(Some(Duration::from_millis(200)), None)
-            .call(request(&format!("https://127.0.0.1:{port}/")))
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a silent TLS server answered"));
+        let error = failure(pool(Some(Duration::from_millis(200)), None), &url).await;
         assert!(error.is_timeout(), "{error:?}");
         assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
-        held.abort();
     }
 
     /// A server that hangs up before answering is retried: an I/O error or a transient one.
     #[tokio::test]
     async fn a_dropped_connection_is_an_io_error() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        tokio::spawn(async move {
-            if let Ok((socket, _)) = listener.accept().await {
-                drop(socket);
-            }
-        });
-        let error = pool(None, None)
-            .call(request(&format!("http://127.0.0.1:{port}/")))
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a closed connection answered"));
+        let url = format!("http://127.0.0.1:{}/", start(Host::HangsUp).await);
+        let error = failure(pool(None, None), &url).await;
         assert!(
             error.is_io() || error.as_other() == Some(ErrorKind::TransientError),
             "{error:?}"

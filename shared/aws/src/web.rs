@@ -69,78 +69,56 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use crate::test_servers::{Host, closed_port, start};
 
-    /// Serves one connection with `answer`, and gives the URL to ask.
-    async fn serve_once(answer: &'static str) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let port = listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        tokio::spawn(async move {
-            if let Ok((mut socket, _)) = listener.accept().await {
-                let mut request = [0u8; 1024];
-                let _ = socket.read(&mut request).await;
-                let _ = socket.write_all(answer.as_bytes()).await;
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
-        });
-        format!("http://127.0.0.1:{port}/keys")
+    /// The URL of a key set served by a host that answers `answer`.
+    async fn answering(answer: &'static str) -> String {
+        format!("http://127.0.0.1:{}/keys", start(Host::Answers(answer)).await)
     }
 
     fn client() -> WebClient {
         WebClient::new(Duration::from_millis(500), 16).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// What a GET of `url` was refused with.
+    async fn refusal(url: &str) -> String {
+        client()
+            .get(url)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{url} was taken"))
+    }
+
     #[tokio::test]
     async fn a_2xx_body_is_read_whole() {
-        let url = serve_once("HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"keys\":[]}").await;
+        let url = answering("HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"keys\":[]}").await;
         let body = client().get(&url).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&body[..], b"{\"keys\":[]}");
     }
 
     #[tokio::test]
     async fn another_status_is_refused_with_it() {
-        let url = serve_once("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n").await;
-        let error = client()
-            .get(&url)
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a 503 was taken"));
+        let url = answering("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n").await;
+        let error = refusal(&url).await;
         assert!(error.contains("503"), "{error}");
     }
 
     #[tokio::test]
     async fn a_body_over_the_limit_is_refused() {
-        let url = serve_once("HTTP/1.1 200 OK\r\ncontent-length: 18\r\n\r\n{\"keys\":[1,2,3,4]}").await;
-        assert!(client().get(&url).await.is_err());
+        let url = answering("HTTP/1.1 200 OK\r\ncontent-length: 18\r\n\r\n{\"keys\":[1,2,3,4]}").await;
+        refusal(&url).await;
     }
 
     #[tokio::test]
     async fn a_silent_host_is_given_up_on() {
-        let url = serve_once("").await;
-        let error = client()
-            .get(&url)
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("silence was taken"));
+        let url = format!("http://127.0.0.1:{}/keys", start(Host::Silent).await);
+        let error = refusal(&url).await;
         assert!(error.contains("did not answer"), "{error}");
     }
 
     #[tokio::test]
     async fn nobody_listening_is_an_error_that_says_so() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let error = client()
-            .get(&format!("http://127.0.0.1:{port}/keys"))
-            .await
-            .err()
-            .unwrap_or_else(|| panic!("a closed port answered"));
+        let error = refusal(&format!("http://127.0.0.1:{}/keys", closed_port())).await;
         assert!(error.to_lowercase().contains("refused"), "{error}");
     }
 }
