@@ -1,5 +1,5 @@
-//! Lambda entry point: the SNS publisher and the failure queue built once per instance, the
-//! store and the stream reader on the first replay; stream batches handled, and replay
+//! Lambda entry point: the SNS publisher built once per instance, the failure queue on its first
+//! use, the store and the stream reader on the first replay; stream batches handled, and replay
 //! requests served.
 
 use change_events::replay::Replay;

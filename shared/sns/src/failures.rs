@@ -6,25 +6,47 @@
 use async_trait::async_trait;
 use customers_domain::events::{SetAside, SetAsides};
 use serde_json::json;
+use std::sync::OnceLock;
 
 pub struct FailureQueue {
-    client: aws_sdk_sqs::Client,
+    /// The client's settings, kept so the client itself can wait for its first use.
+    config: aws_sdk_sqs::Config,
+    /// Built when the queue is first used: building an SDK client parses the SDK's table of AWS
+    /// partitions, and most instances never set a record aside (docs/performance.md).
+    client: OnceLock<aws_sdk_sqs::Client>,
     url: String,
 }
 
 impl FailureQueue {
     pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
         Self {
-            client,
+            config: client.config().clone(),
+            client: OnceLock::from(client),
             url: url.into(),
         }
     }
 
-    /// `FAILURE_QUEUE_URL`; `SNS_ENDPOINT` points at a local SQS (moto) too.
+    /// `FAILURE_QUEUE_URL`; `SNS_ENDPOINT` points at a local SQS (moto) too. The settings are read
+    /// now, so an incomplete configuration still fails the start; the client waits for its
+    /// first use.
     pub async fn from_env() -> Result<Self, String> {
         let url = std::env::var("FAILURE_QUEUE_URL").map_err(|_| "FAILURE_QUEUE_URL is not set".to_string())?;
         let endpoint = std::env::var("SNS_ENDPOINT").ok();
-        Ok(Self::new(sqs_client(endpoint.as_deref())?, url))
+        Ok(Self::on_demand(&crate::sdk_config(endpoint.as_deref())?, url))
+    }
+
+    /// A queue whose client is built when first used.
+    fn on_demand(config: &aws_types::SdkConfig, url: String) -> Self {
+        Self {
+            config: aws_sdk_sqs::Config::from(config),
+            client: OnceLock::new(),
+            url,
+        }
+    }
+
+    fn client(&self) -> &aws_sdk_sqs::Client {
+        self.client
+            .get_or_init(|| aws_sdk_sqs::Client::from_conf(self.config.clone()))
     }
 }
 
@@ -109,7 +131,7 @@ impl FailureQueue {
     /// Up to 10 messages, waiting up to `wait_seconds` for the first.
     pub async fn receive(&self, wait_seconds: i32) -> Result<Vec<Received>, String> {
         let out = self
-            .client
+            .client()
             .receive_message()
             .queue_url(&self.url)
             .max_number_of_messages(10)
@@ -137,7 +159,7 @@ impl FailureQueue {
     }
 
     pub async fn delete(&self, receipt: &str) -> Result<(), String> {
-        self.client
+        self.client()
             .delete_message()
             .queue_url(&self.url)
             .receipt_handle(receipt)
@@ -157,7 +179,7 @@ impl FailureQueue {
 #[async_trait]
 impl SetAsides for FailureQueue {
     async fn set_aside(&self, record: &SetAside) -> Result<(), String> {
-        self.client
+        self.client()
             .send_message()
             .queue_url(&self.url)
             .message_body(message(record))
@@ -177,6 +199,29 @@ impl SetAsides for FailureQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nothing listens on port 1: the send fails, but only once it is tried.
+    #[tokio::test]
+    async fn the_client_is_built_on_first_use_and_then_used() {
+        let config = crate::sdk_config(Some("http://127.0.0.1:1")).unwrap_or_else(|e| panic!("{e}"));
+        let queue = FailureQueue::on_demand(&config, "http://127.0.0.1:1/123456789012/failures".into());
+        assert!(queue.client.get().is_none());
+        let aside = SetAside {
+            key: "CUSTOMER#7#42/PROFILE".into(),
+            sequence_number: "99".into(),
+            event_id: "e-1".into(),
+            event_name: "MODIFY".into(),
+            reason: "expirationDate: not a date".into(),
+        };
+        let refused = queue.set_aside(&aside).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.starts_with("SendMessage to http://127.0.0.1:1/")),
+            "{refused:?}"
+        );
+        assert!(queue.client.get().is_some());
+    }
 
     #[test]
     fn both_writers_messages_are_read() {
