@@ -186,6 +186,55 @@ async fn each_request_writes_one_line_with_its_operation_status_and_dynamodb_cal
     assert!(doc["DynamoDbCalls"].as_u64().is_some_and(|n| n >= 2), "{doc}");
 }
 
+/// Sign-ins count their attempt first. A key with no open window (every key after a successful
+/// sign-in) opens one in one request; only a key with attempts already in its window takes a
+/// second. A sign-in: the attempt, the email's guard and the profile, clearing the attempts,
+/// and recording the sign-in.
+#[tokio::test]
+async fn a_sign_in_makes_one_request_for_its_attempt_unless_a_window_is_open() {
+    let m = measured().await;
+    let app = &m.app;
+    let address = customers_tests::app::email("metrics-sign-in");
+    let mut body = app.new_profile(Some(&address));
+    body["password"] = json!("rightPass1");
+    let created = app
+        .call_on(&m.profiles, Method::POST, "/profiles", Some(body), &[])
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    m.metrics.take();
+    let mut sign_in = async |password: &str, status: StatusCode| {
+        let r = app
+            .call_on(
+                &m.credentials,
+                Method::POST,
+                "/profiles/verify-credentials",
+                Some(json!({"email": address, "password": password})),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, status, "{}", r.text);
+        m.line()["DynamoDbCalls"].as_u64().unwrap_or(99)
+    };
+    assert_eq!(sign_in("rightPass1", StatusCode::OK).await, 5, "no window open");
+    assert_eq!(
+        sign_in("rightPass1", StatusCode::OK).await,
+        5,
+        "cleared by the last sign-in"
+    );
+    assert_eq!(sign_in("wrongPass1", StatusCode::FORBIDDEN).await, 3, "opens a window");
+    assert_eq!(
+        sign_in("wrongPass2", StatusCode::FORBIDDEN).await,
+        4,
+        "counts in the open window"
+    );
+    assert_eq!(
+        sign_in("rightPass1", StatusCode::OK).await,
+        6,
+        "counts, then clears the window"
+    );
+    assert_eq!(sign_in("rightPass1", StatusCode::OK).await, 5, "no window open again");
+}
+
 /// The dashboard reads only metrics the functions write: the namespace, the metric names, the
 /// dimension sets and the functions named in it are those of the lines above.
 #[test]

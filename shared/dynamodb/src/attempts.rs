@@ -41,7 +41,55 @@ impl SignInAttempts for DynamoStore {
         max: u32,
     ) -> Result<AttemptVerdict, StoreError> {
         let floor = (now - window).timestamp();
+        // The window, when open, as a failed condition left it: full, or with room.
+        let full = |existing: &Option<Item>| {
+            let item = existing.as_ref()?;
+            let start = items::number_of(item, WINDOW_START).filter(|start| *start > floor)?;
+            let count = items::number_of(item, ATTEMPTS).unwrap_or(i64::from(max));
+            Some((count >= i64::from(max), start))
+        };
+        let refused = |start: i64| AttemptVerdict::Refused {
+            until: DateTime::from_timestamp(start, 0).unwrap_or(now) + window,
+        };
         for _ in 0..ROUNDS {
+            // Open a window with this attempt, unless one is open. Tried first: a sign-in that
+            // succeeds clears its key, so most attempts find none and take this one request.
+            let opened = within_deadline(
+                "UpdateItem(attempts)",
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(items::attempts_key(org, key)))
+                    .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
+                    .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
+                    .expression_attribute_names("#attempts", ATTEMPTS)
+                    .expression_attribute_names("#start", WINDOW_START)
+                    .expression_attribute_names("#exp", EXPIRES_AT)
+                    .expression_attribute_names("#kind", KIND)
+                    .expression_attribute_names("#pk", PK)
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":now", n(now.timestamp()))
+                    .expression_attribute_values(":end", n((now + window).timestamp()))
+                    .expression_attribute_values(":kind", s("THROTTLE"))
+                    .expression_attribute_values(":floor", n(floor))
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .send(),
+            )
+            .await?;
+            let existing = match opened {
+                Ok(_) => return Ok(AttemptVerdict::Allowed { count: 1 }),
+                Err(e) => match failed_condition(&e) {
+                    Some(existing) => existing,
+                    None => return Err(unavailable("UpdateItem(attempts)", e)),
+                },
+            };
+            match full(&existing) {
+                Some((true, start)) => return Ok(refused(start)),
+                // A window with room: count in it below.
+                Some((false, _)) => {}
+                // Closed or cleared since: open one again.
+                None => continue,
+            }
             // Count in the open window while it has room.
             let counted = within_deadline(
                 "UpdateItem(attempts)",
@@ -61,7 +109,7 @@ impl SignInAttempts for DynamoStore {
                     .send(),
             )
             .await?;
-            let existing = match counted {
+            match counted {
                 Ok(out) => {
                     let count = out
                         .attributes
@@ -73,44 +121,14 @@ impl SignInAttempts for DynamoStore {
                     });
                 }
                 Err(e) => match failed_condition(&e) {
-                    Some(existing) => existing,
+                    // Others filled the window meanwhile.
+                    Some(existing) => {
+                        if let Some((true, start)) = full(&existing) {
+                            return Ok(refused(start));
+                        }
+                    }
                     None => return Err(unavailable("UpdateItem(attempts)", e)),
                 },
-            };
-            let start = existing.as_ref().and_then(|i| items::number_of(i, WINDOW_START));
-            if let Some(start) = start
-                && start > floor
-            {
-                // The window is open and full.
-                let until = DateTime::from_timestamp(start, 0).unwrap_or(now) + window;
-                return Ok(AttemptVerdict::Refused { until });
-            }
-            // No window is open: open one with this attempt, unless someone just did.
-            let opened = within_deadline(
-                "UpdateItem(attempts)",
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(items::attempts_key(org, key)))
-                    .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
-                    .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
-                    .expression_attribute_names("#attempts", ATTEMPTS)
-                    .expression_attribute_names("#start", WINDOW_START)
-                    .expression_attribute_names("#exp", EXPIRES_AT)
-                    .expression_attribute_names("#kind", KIND)
-                    .expression_attribute_names("#pk", PK)
-                    .expression_attribute_values(":one", n(1))
-                    .expression_attribute_values(":now", n(now.timestamp()))
-                    .expression_attribute_values(":end", n((now + window).timestamp()))
-                    .expression_attribute_values(":kind", s("THROTTLE"))
-                    .expression_attribute_values(":floor", n(floor))
-                    .send(),
-            )
-            .await?;
-            match opened {
-                Ok(_) => return Ok(AttemptVerdict::Allowed { count: 1 }),
-                Err(e) if failed_condition(&e).is_some() => continue,
-                Err(e) => return Err(unavailable("UpdateItem(attempts)", e)),
             }
         }
         // Windows opened and filled under our feet the whole time: refuse rather than guess.
