@@ -202,7 +202,7 @@ async fn a_sign_in_makes_one_request_for_its_attempt_unless_a_window_is_open() {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     m.metrics.take();
-    let mut sign_in = async |password: &str, status: StatusCode| {
+    let sign_in = async |password: &str, status: StatusCode| {
         let r = app
             .call_on(
                 &m.credentials,
