@@ -173,20 +173,24 @@ pub(crate) fn profile_item(customer: &Customer) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn text_of<'a>(item: &'a Item, name: &str) -> &'a str {
-    match item.get(name) {
+fn text(value: Option<AttributeValue>) -> String {
+    match value {
         Some(AttributeValue::S(v)) => v,
-        _ => "",
+        _ => String::new(),
     }
 }
 
 /// A stored profile, or which item cannot be read and why.
-pub(crate) fn customer_from_item(item: Item) -> Result<Customer, Unreadable> {
-    let key = format!("{}/{}", text_of(&item, PK), text_of(&item, SK));
-    serde_dynamo::from_item::<_, ProfileRecord>(item)
+pub(crate) fn customer_from_item(mut item: Item) -> Result<Customer, Unreadable> {
+    // Taken out rather than copied: the record does not read them, and only an error names them.
+    let (pk, sk) = (item.remove(PK), item.remove(SK));
+    crate::records::from_item::<ProfileRecord>(item)
         .map_err(|e| e.to_string())
         .and_then(ProfileRecord::into_customer)
-        .map_err(|reason| Unreadable { key, reason })
+        .map_err(|reason| Unreadable {
+            key: format!("{}/{}", text(pk), text(sk)),
+            reason,
+        })
 }
 
 pub(crate) fn number_of(item: &Item, name: &str) -> Option<i64> {

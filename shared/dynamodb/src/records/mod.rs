@@ -4,10 +4,12 @@
 mod idempotency;
 mod preference;
 mod profile;
+mod reading;
 
 pub(crate) use idempotency::IdempotencyItem;
 pub(crate) use preference::PreferenceRecord;
 pub(crate) use profile::ProfileRecord;
+pub(crate) use reading::from_item;
 
 #[cfg(test)]
 mod roundtrip;
