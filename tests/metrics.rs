@@ -235,6 +235,74 @@ async fn a_sign_in_makes_one_request_for_its_attempt_unless_a_window_is_open() {
     assert_eq!(sign_in("rightPass1", StatusCode::OK).await, 5, "no window open again");
 }
 
+/// A paged search that its entries decide (a surname alone) reads the entries and the page's
+/// profiles: one `Query` and one `BatchGetItem`, however many match. Narrowed by a value the
+/// entries do not hold, it reads every match (two of each for 105), and so it does where an
+/// entry predates what entries record. Every way answers the same page and totals.
+#[tokio::test]
+async fn a_paged_search_its_entries_decide_reads_only_the_page() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let m = measured().await;
+    let app = &m.app;
+    let surname = format!("Sider{}", uuid::Uuid::new_v4().simple());
+    let mut numbers = Vec::new();
+    for i in 0..105 {
+        let mut body = app.new_profile(None);
+        body["surname"] = json!(surname);
+        body["firstName"] = json!(format!("Per{i}"));
+        body["postalAddresses"] = json!([{"addressLine1": "Storgata 1", "postCode": "0150", "town": "Oslo"}]);
+        numbers.push(app.create(body).await["customerNumber"].as_i64().unwrap_or(0));
+    }
+    numbers.sort();
+    m.metrics.take();
+    let m = &m;
+    let page = async |query: String| {
+        let r = app.call_on(&m.profiles, Method::GET, &query, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let calls = m.line()["DynamoDbCalls"].as_u64().unwrap_or(99);
+        (r.body, calls)
+    };
+    let expected = json!({
+        "totalItems": 105, "totalPages": 6, "page": 2, "perPage": 20,
+        "items": numbers[40..60].to_vec(),
+    });
+    let summary = |body: &Value| {
+        json!({
+            "totalItems": body["totalItems"], "totalPages": body["totalPages"], "page": body["page"],
+            "perPage": body["perPage"],
+            "items": body["items"].as_array().into_iter().flatten().map(|c| c["customerNumber"].clone()).collect::<Vec<_>>(),
+        })
+    };
+    let (decided, calls) = page(format!("/profiles-search?surname={surname}&perPage=20&page=2")).await;
+    assert_eq!(summary(&decided), expected);
+    assert_eq!(calls, 2, "the entries, then the page's profiles");
+    let (narrowed, calls) = page(format!(
+        "/profiles-search?surname={surname}&postCode=0150&perPage=20&page=2"
+    ))
+    .await;
+    assert_eq!(summary(&narrowed), expected);
+    assert_eq!(calls, 4, "every match's entry and profile, a hundred at a time");
+    // An entry as written before entries recorded the profile's type: Per0's, created first
+    // and so holding the lowest number.
+    let first = numbers.first().copied().unwrap_or(0);
+    app.client
+        .update_item()
+        .table_name(TEST_TABLE)
+        .key(
+            "pk",
+            AttributeValue::S(format!("SEARCH#{}#SURNAME#{}", app.org, surname.to_lowercase())),
+        )
+        .key("sk", AttributeValue::S(format!("per0#{first:020}")))
+        .update_expression("REMOVE profileType")
+        .condition_expression("attribute_exists(pk)")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+    let (older, calls) = page(format!("/profiles-search?surname={surname}&perPage=20&page=2")).await;
+    assert_eq!(summary(&older), expected);
+    assert_eq!(calls, 5, "the entries, then every match's entry and profile");
+}
+
 /// The dashboard reads only metrics the functions write: the namespace, the metric names, the
 /// dimension sets and the functions named in it are those of the lines above.
 #[test]

@@ -4,7 +4,7 @@
 //! decides how.
 
 use crate::credentials::{AttemptKey, PasswordHash};
-use crate::customer::{Customer, SearchKey};
+use crate::customer::{Customer, ProfileType, SearchKey};
 use crate::error::{TooLarge, UniqueValue};
 use crate::preferences::Preference;
 use crate::profiles::{IdempotencyKey, IdempotencyRecord};
@@ -141,6 +141,34 @@ pub struct FoundPage {
     pub next: Option<FindCursor>,
 }
 
+/// One entry filed under a search key, as the entry itself tells: enough to count a search's
+/// matches without reading the profiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledEntry {
+    pub number: CustomerNumber,
+    /// The key the entry is filed under (a first name or a country code in full, where the
+    /// search gave a prefix or left it out).
+    pub filed: SearchKey,
+    /// What the entry records of its profile; `None` for an entry written before entries
+    /// recorded it.
+    pub facts: Option<EntryFacts>,
+}
+
+/// What an entry records of its profile, kept with the profile in the same writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryFacts {
+    pub profile_type: ProfileType,
+    pub expiration_date: Option<DateTime<Utc>>,
+}
+
+/// The entries filed under a search key, in no particular order.
+#[derive(Debug, Default)]
+pub struct FiledEntries {
+    pub entries: Vec<FiledEntry>,
+    /// Set when entries past `limit` were left unread.
+    pub more: bool,
+}
+
 /// What a sign-in attempt counter says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptVerdict {
@@ -204,6 +232,9 @@ pub trait ProfileSearch: Send + Sync {
         after: Option<FindCursor>,
         limit: usize,
     ) -> Result<FoundPage, StoreError>;
+
+    /// The entries filed under a search key, at most `limit`, without their profiles.
+    async fn filed(&self, org: OrganisationId, key: &SearchKey, limit: usize) -> Result<FiledEntries, StoreError>;
 }
 
 #[async_trait]

@@ -3,10 +3,10 @@
 use crate::records::ProfileRecord;
 use aws_sdk_dynamodb::types::AttributeValue;
 use customers_domain::credentials::AttemptKey;
-use customers_domain::customer::{Customer, SearchKey, UniqueClaim, first_word};
-use customers_domain::ports::{StoreError, Unreadable};
+use customers_domain::customer::{Customer, ProfileType, SearchKey, UniqueClaim, first_word};
+use customers_domain::ports::{EntryFacts, FiledEntry, StoreError, Unreadable};
 use customers_domain::profiles::IdempotencyKey;
-use customers_domain::values::{CustomerNumber, ItemId, OrganisationId};
+use customers_domain::values::{CustomerNumber, ItemId, OrganisationId, format_instant, parse_instant};
 use std::collections::HashMap;
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
@@ -18,6 +18,9 @@ pub(crate) const EXPIRES_AT: &str = "expiresAt";
 pub(crate) const KIND: &str = "kind";
 /// The profile a guard or search entry belongs to.
 pub(crate) const OWNER: &str = "customerNumber";
+/// A search entry's copy of its profile's type and exact expiry.
+pub(crate) const ENTRY_PROFILE_TYPE: &str = "profileType";
+pub(crate) const ENTRY_EXPIRATION: &str = "expirationDate";
 /// The preference a code guard belongs to.
 pub(crate) const PREFERENCE_OWNER: &str = "preferenceId";
 pub(crate) const PASSWORD_HASH: &str = "passwordHash";
@@ -113,14 +116,72 @@ pub(crate) fn search_entry_key(org: OrganisationId, key: &SearchKey, number: Cus
     HashMap::from([(PK.into(), s(pk)), (SK.into(), s(search_sk(key, number)))])
 }
 
+/// An entry records its profile's type and exact expiry, so a search its entries decide can be
+/// counted without reading the profiles; they are written with the profile, and rewritten when
+/// either changes.
 pub(crate) fn search_entry(org: OrganisationId, key: &SearchKey, customer: &Customer) -> Item {
     let mut item = search_entry_key(org, key, customer.customer_number);
     item.insert(KIND.into(), s("SEARCH"));
     item.insert(OWNER.into(), n(customer.customer_number.value()));
+    item.insert(ENTRY_PROFILE_TYPE.into(), s(customer.profile_type.code()));
     if let Some(t) = customer.expiration_date {
         item.insert(EXPIRES_AT.into(), n(t.timestamp()));
+        item.insert(ENTRY_EXPIRATION.into(), s(format_instant(&t)));
     }
     item
+}
+
+/// The attributes of an entry that [`filed_entry`] reads, with a placeholder for each.
+pub(crate) const ENTRY_PROJECTION: [(&str, &str); 4] = [
+    ("#sk", SK),
+    ("#owner", OWNER),
+    ("#type", ENTRY_PROFILE_TYPE),
+    ("#expiration", ENTRY_EXPIRATION),
+];
+
+/// An entry read under the key searched for: the profile it names, the key it is filed under
+/// (the rest of its value is kept in its sort key), and what it records of its profile (`None`
+/// for an entry written before entries recorded it, or a value that does not read).
+pub(crate) fn filed_entry(wanted: &SearchKey, item: &Item) -> Option<FiledEntry> {
+    let number = owner_of(item)?;
+    let sk = match item.get(SK) {
+        Some(AttributeValue::S(sk)) => sk.as_str(),
+        _ => return None,
+    };
+    // The part of the sort key before the number: a first name, or a country code.
+    let value = sk
+        .rsplit_once('#')
+        .map(|(value, _)| value.to_string())
+        .unwrap_or_default();
+    let filed = match wanted {
+        SearchKey::Name { surname, .. } => SearchKey::Name {
+            surname: surname.clone(),
+            first_name: value,
+        },
+        SearchKey::FirstName(_) => SearchKey::FirstName(value),
+        SearchKey::Telephone { national, .. } => SearchKey::Telephone {
+            national: national.clone(),
+            country_code: value,
+        },
+        other => other.clone(),
+    };
+    let profile_type = match item.get(ENTRY_PROFILE_TYPE) {
+        Some(AttributeValue::S(code)) => ProfileType::from_code(code),
+        _ => None,
+    };
+    let expiration_date = match item.get(ENTRY_EXPIRATION) {
+        None => Some(None),
+        Some(AttributeValue::S(at)) => parse_instant(ENTRY_EXPIRATION, at).ok().map(Some),
+        Some(_) => None,
+    };
+    let facts = match (profile_type, expiration_date) {
+        (Some(profile_type), Some(expiration_date)) => Some(EntryFacts {
+            profile_type,
+            expiration_date,
+        }),
+        _ => None,
+    };
+    Some(FiledEntry { number, filed, facts })
 }
 
 pub(crate) fn idempotency_key(org: OrganisationId, key: &IdempotencyKey) -> Item {

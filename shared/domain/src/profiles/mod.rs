@@ -209,18 +209,66 @@ impl ProfileService {
         page: Page,
     ) -> Result<(Vec<Customer>, u64), DomainError> {
         let query = CustomerQuery::new(criteria)?;
+        if let Some(counted) = self.counted_from_entries(org, &query, page).await? {
+            return Ok(counted);
+        }
         let (found, exhausted) = self.matches(org, &query, None).await?;
         if !exhausted {
-            return Err(DomainError::invalid(FieldError::new(
-                "",
-                Problem::SearchNeedsStart,
-                format!("the search matches more than {SEARCH_READ_LIMIT} profiles; narrow it with more parameters"),
-            )));
+            return Err(too_many_matches());
         }
         let total = found.len() as u64;
         let start = (page.page as usize).saturating_mul(page.per_page as usize);
         let items = found.into_iter().skip(start).take(page.per_page as usize).collect();
         Ok((items, total))
+    }
+
+    /// A page of a search its entries decide, counted from the entries alone: the entries are
+    /// read, and only the page's profiles, where otherwise every match's profile is. `None`
+    /// when the entries do not decide the search.
+    async fn counted_from_entries(
+        &self,
+        org: OrganisationId,
+        query: &CustomerQuery,
+        page: Page,
+    ) -> Result<Option<(Vec<Customer>, u64)>, DomainError> {
+        let SearchStart::Indexed(key) = &query.start else {
+            return Ok(None);
+        };
+        if !query.decided_by_entries() {
+            return Ok(None);
+        }
+        let now = self.profiles.now();
+        let filed = self.search.filed(org, key, SEARCH_READ_LIMIT).await?;
+        if filed.more {
+            return Err(too_many_matches());
+        }
+        let mut numbers = Vec::with_capacity(filed.entries.len());
+        for entry in &filed.entries {
+            match query.admits(entry, now) {
+                Some(true) => numbers.push(entry.number),
+                Some(false) => {}
+                None => return Ok(None),
+            }
+        }
+        numbers.sort();
+        numbers.dedup();
+        let total = numbers.len() as u64;
+        let start = (page.page as usize).saturating_mul(page.per_page as usize);
+        let wanted: Vec<CustomerNumber> = numbers.into_iter().skip(start).take(page.per_page as usize).collect();
+        if wanted.is_empty() {
+            return Ok(Some((Vec::new(), total)));
+        }
+        // A profile changed since its entry was read is judged as it is now.
+        let mut items: Vec<Customer> = self
+            .batches
+            .profiles(org, &wanted)
+            .await?
+            .readable()
+            .into_iter()
+            .filter(|c| query.matches(c, now))
+            .collect();
+        items.sort_by_key(|c| c.customer_number);
+        Ok(Some((items, total)))
     }
 
     /// Up to [`BULK_MAX`] live profiles in the order asked (repeated, unknown and expired ones
@@ -264,6 +312,14 @@ impl ProfileService {
             _ => Err(DomainError::NotFound(Missing::Profile)),
         }
     }
+}
+
+fn too_many_matches() -> DomainError {
+    DomainError::invalid(FieldError::new(
+        "",
+        Problem::SearchNeedsStart,
+        format!("the search matches more than {SEARCH_READ_LIMIT} profiles; narrow it with more parameters"),
+    ))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use crate::addresses::post_code_key;
 use crate::customer::{Customer, ProfileType, SearchKey, Status};
 use crate::error::DomainError;
+use crate::ports::FiledEntry;
 use crate::problems::{FieldError, Problem};
 use crate::values::{CustomerRef, DateOfBirth, EmailAddress, LandlineNumber, PersonName, PhoneSearch, VippsId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -153,10 +154,7 @@ impl CustomerQuery {
         if c.profile_type == ProfileType::Temporary && !self.include_temporary {
             return false;
         }
-        let first_name_matches = |wanted: &str| {
-            let have = c.first_name.search_form();
-            have == wanted || have.strip_prefix(wanted).is_some_and(|rest| rest.starts_with(' '))
-        };
+        let first_name_matches = |wanted: &str| first_name_matches(&c.first_name.search_form(), wanted);
         self.surname.as_deref().is_none_or(|s| c.surname.search_form() == s)
             && self.first_name.as_deref().is_none_or(first_name_matches)
             && self
@@ -190,6 +188,70 @@ impl CustomerQuery {
     }
 }
 
+/// A first name asked for matches the whole name or its first words: "ola" finds "ola johan",
+/// not "olav".
+fn first_name_matches(have: &str, wanted: &str) -> bool {
+    have == wanted || have.strip_prefix(wanted).is_some_and(|rest| rest.starts_with(' '))
+}
+
+impl CustomerQuery {
+    /// Whether the entries of the starting key decide the search alone: every value given is
+    /// one of the key's own, which its entries hold.
+    pub fn decided_by_entries(&self) -> bool {
+        let SearchStart::Indexed(start) = &self.start else {
+            return false;
+        };
+        let given = [
+            self.first_name.is_some(),
+            self.surname.is_some(),
+            self.email.is_some(),
+            self.telephone.is_some(),
+            self.landline.is_some(),
+            self.date_of_birth.is_some(),
+            self.vipps_id.is_some(),
+            self.customer_ref.is_some(),
+            self.postal_address.is_some(),
+            self.post_code.is_some(),
+        ]
+        .into_iter()
+        .filter(|given| *given)
+        .count();
+        let own = match start {
+            SearchKey::Name { .. } => 1 + usize::from(self.first_name.is_some()),
+            _ => 1,
+        };
+        given == own
+    }
+
+    /// Whether the profile an entry names matches, judged from the entry alone as
+    /// [`CustomerQuery::matches`] judges the profile: `None` when the entry does not say (it
+    /// predates what entries record, or the search is not [decided by its
+    /// entries](CustomerQuery::decided_by_entries)). Entries are kept for active profiles only.
+    pub fn admits(&self, entry: &FiledEntry, now: DateTime<Utc>) -> Option<bool> {
+        let facts = entry.facts?;
+        let SearchStart::Indexed(start) = &self.start else {
+            return None;
+        };
+        if !self.decided_by_entries() {
+            return None;
+        }
+        if facts.expiration_date.is_some_and(|t| t <= now) {
+            return Some(false);
+        }
+        if facts.profile_type == ProfileType::Temporary && !self.include_temporary {
+            return Some(false);
+        }
+        let first_name = match &entry.filed {
+            SearchKey::Name { first_name, .. } | SearchKey::FirstName(first_name) => self
+                .first_name
+                .as_deref()
+                .is_none_or(|w| first_name_matches(first_name, w)),
+            _ => true,
+        };
+        Some(first_name && start.finds(&entry.filed))
+    }
+}
+
 /// One page of a paged search, counted from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -201,6 +263,134 @@ pub struct Page {
 mod tests {
     use super::*;
     use crate::values::{CustomerRef, MobileNumber};
+
+    /// Every combination of names, kinds and expiries against searches its entries decide: a
+    /// profile is admitted from its entries exactly when it matches.
+    #[test]
+    fn entries_admit_exactly_the_profiles_that_match() {
+        use crate::ports::EntryFacts;
+        use crate::testing::{name_of, new_customer, organisation};
+        let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let number = crate::values::CustomerNumber::parse("n", 1_000_000_001).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut profiles = Vec::new();
+        for first in ["Ola", "Ola Johan", "Olav", "ola", "Kari"] {
+            for surname in ["Nordmann", "Nordmannsen"] {
+                for kind in [ProfileType::Standard, ProfileType::Temporary, ProfileType::Personnel] {
+                    for expiry in [None, Some(-1), Some(0), Some(1)] {
+                        let mut c = new_customer(organisation(1), None).into_customer(number, now);
+                        c.first_name = name_of(first);
+                        c.surname = name_of(surname);
+                        c.profile_type = kind;
+                        c.expiration_date = expiry.map(|s| now + chrono::Duration::seconds(s));
+                        profiles.push(c);
+                    }
+                }
+            }
+        }
+        let searches = [
+            (Some("Nordmann"), None),
+            (Some("nordmann"), Some("Ola")),
+            (Some("Nordmann"), Some("ola johan")),
+            (Some("Nordmannsen"), Some("O")),
+            (None, Some("Ola")),
+            (None, Some("Olav")),
+            (None, Some("Ola Johan")),
+        ];
+        let mut decided = 0;
+        for (surname, first_name) in searches {
+            for include_temporary in [false, true] {
+                let query = parsed(CustomerQuery::new(SearchCriteria {
+                    surname: surname.map(name_of),
+                    first_name: first_name.map(name_of),
+                    include_temporary,
+                    max_result_set: 10,
+                    ..Default::default()
+                }));
+                assert!(query.decided_by_entries(), "{surname:?} {first_name:?}");
+                let SearchStart::Indexed(start) = &query.start else {
+                    panic!("{surname:?} {first_name:?} starts from a key");
+                };
+                for c in &profiles {
+                    let admitted: Vec<Option<bool>> = c
+                        .search_keys()
+                        .into_iter()
+                        .filter(|filed| start.finds(filed))
+                        .map(|filed| {
+                            query.admits(
+                                &FiledEntry {
+                                    number: c.customer_number,
+                                    filed,
+                                    facts: Some(EntryFacts {
+                                        profile_type: c.profile_type,
+                                        expiration_date: c.expiration_date,
+                                    }),
+                                },
+                                now,
+                            )
+                        })
+                        .collect();
+                    assert!(admitted.iter().all(Option::is_some));
+                    assert_eq!(
+                        admitted.contains(&Some(true)),
+                        query.matches(c, now),
+                        "{surname:?} {first_name:?} temporary {include_temporary}: {} {} {:?} {:?}",
+                        c.first_name,
+                        c.surname,
+                        c.profile_type,
+                        c.expiration_date
+                    );
+                    decided += 1;
+                }
+            }
+        }
+        assert_eq!(decided, 14 * profiles.len());
+    }
+
+    /// A value the entries do not hold, or an entry from before they recorded their profile,
+    /// leaves the search to the profiles.
+    #[test]
+    fn entries_decide_only_a_search_by_their_own_values() {
+        let query = |c: SearchCriteria| parsed(CustomerQuery::new(c));
+        let surname = Some(parsed(PersonName::parse("surname", "Nordmann")));
+        let by_surname = query(SearchCriteria {
+            surname: surname.clone(),
+            ..Default::default()
+        });
+        assert!(by_surname.decided_by_entries());
+        let narrowed = [
+            SearchCriteria {
+                surname: surname.clone(),
+                post_code: Some("0150".into()),
+                ..Default::default()
+            },
+            SearchCriteria {
+                surname: surname.clone(),
+                postal_address: Some("storgata".into()),
+                ..Default::default()
+            },
+            SearchCriteria {
+                surname: surname.clone(),
+                customer_ref: Some(parsed(CustomerRef::parse("customerRef", "r-1"))),
+                ..Default::default()
+            },
+        ];
+        for c in narrowed {
+            assert!(!query(c).decided_by_entries());
+        }
+        let filed = SearchKey::Name {
+            surname: "nordmann".into(),
+            first_name: "ola".into(),
+        };
+        let now = Utc::now();
+        let old = FiledEntry {
+            number: parsed(crate::values::CustomerNumber::parse("n", 1_000_000_001)),
+            filed,
+            facts: None,
+        };
+        assert_eq!(by_surname.admits(&old, now), None);
+    }
 
     fn parsed<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
         r.unwrap_or_else(|e| panic!("{e:?}"))

@@ -7,9 +7,9 @@ use crate::credentials::{AttemptKey, PasswordHash};
 use crate::customer::{Customer, SearchKey, UniqueClaim};
 use crate::error::UniqueValue;
 use crate::ports::{
-    AttemptVerdict, Batch, Change, CustomerNumbers, FindCursor, FoundPage, IdempotencyRecords, NewProfile,
-    PasswordHashes, PreferenceCatalogue, ProfileBatches, ProfileReads, ProfileSearch, ProfileWrites, Requirement,
-    SignInAttempts, StoreError,
+    AttemptVerdict, Batch, Change, CustomerNumbers, EntryFacts, FiledEntries, FiledEntry, FindCursor, FoundPage,
+    IdempotencyRecords, NewProfile, PasswordHashes, PreferenceCatalogue, ProfileBatches, ProfileReads, ProfileSearch,
+    ProfileWrites, Requirement, SignInAttempts, StoreError,
 };
 use crate::preferences::Preference;
 use crate::profiles::{IdempotencyKey, IdempotencyRecord};
@@ -200,6 +200,32 @@ impl ProfileSearch for InMemoryStore {
                 },
                 next: None,
             }
+        })
+    }
+
+    async fn filed(&self, org: OrganisationId, key: &SearchKey, limit: usize) -> Result<FiledEntries, StoreError> {
+        self.with_state(|s| {
+            let mut entries: Vec<FiledEntry> = s
+                .profiles
+                .iter()
+                .filter(|((o, _), _)| *o == org)
+                .flat_map(|(_, c)| {
+                    c.search_keys()
+                        .into_iter()
+                        .filter(|have| key.finds(have))
+                        .map(|filed| FiledEntry {
+                            number: c.customer_number,
+                            filed,
+                            facts: Some(EntryFacts {
+                                profile_type: c.profile_type,
+                                expiration_date: c.expiration_date,
+                            }),
+                        })
+                })
+                .collect();
+            let more = entries.len() > limit;
+            entries.truncate(limit);
+            FiledEntries { entries, more }
         })
     }
 }
