@@ -14,7 +14,7 @@ use customers_domain::preferences::Preference;
 use customers_domain::values::{ItemId, OrganisationId};
 
 fn read(item: Item) -> Result<Preference, StoreError> {
-    serde_dynamo::from_item::<_, PreferenceRecord>(item)
+    crate::records::from_item::<PreferenceRecord>(item)
         .map_err(|e| e.to_string())
         .and_then(PreferenceRecord::into_preference)
         .map_err(|e| StoreError::Corrupt(format!("reading a preference: {e}")))

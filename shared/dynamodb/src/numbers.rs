@@ -50,7 +50,7 @@ impl IdempotencyRecords for DynamoStore {
         let Some(item) = self.get_item(items::idempotency_key(org, key), None).await? else {
             return Ok(None);
         };
-        let record = serde_dynamo::from_item::<_, IdempotencyItem>(item)
+        let record = crate::records::from_item::<IdempotencyItem>(item)
             .map_err(|e| e.to_string())
             .and_then(IdempotencyItem::into_record)
             .map_err(|e| StoreError::Corrupt(format!("reading an idempotency record: {e}")))?;

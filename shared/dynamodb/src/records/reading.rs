@@ -1,12 +1,12 @@
 //! Reads an item into its record, taking the SDK's attribute values as they come.
 //!
-//! `serde_dynamo` (which still writes every item, and reads the small ones) first converts a
-//! whole item into its own attribute values, hashing every attribute name of every map into a
-//! new table. For a profile, that conversion was 39% of its decoding, and decoding is most of a
-//! search's own time (docs/performance.md). This reader hands each attribute to the record's
-//! `Deserialize` as it is: names and strings are moved, not copied, and the attributes a record
-//! does not name are dropped unread. It reads what `serde_dynamo` writes; a property test checks
-//! both read every profile alike.
+//! `serde_dynamo` (which still writes every item) reads by first converting a whole item into
+//! its own attribute values, hashing every attribute name of every map into a new table. For a
+//! profile, that conversion was 39% of its decoding, and decoding is most of a search's own time
+//! (docs/performance.md). This reader hands each attribute to the record's `Deserialize` as it
+//! is: names and strings are moved, not copied, and the attributes a record does not name are
+//! dropped unread. It reads what `serde_dynamo` writes; a property test checks that both read
+//! every profile alike.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::value::StringDeserializer;
