@@ -5,7 +5,7 @@
 
 mod hashing;
 
-pub use hashing::{PasswordHash, PasswordHasher, on_hashing_thread, verifications_performed};
+pub use hashing::{PasswordHash, PasswordHasher, on_hashing_thread, time_spent_verifying, verifications_performed};
 
 use crate::clock::Clock;
 use crate::conditional::{Edit, Profiles};
