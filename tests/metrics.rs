@@ -127,15 +127,36 @@ async fn each_request_writes_one_line_with_its_operation_status_and_dynamodb_cal
     assert_eq!(Measured::values(&doc), values("profiles", "createCustomer", 0, 0, 2));
     assert!((doc["_aws"]["Timestamp"].as_i64().unwrap_or(0) - app.clock.now().timestamp_millis()).abs() < 60_000);
 
-    // A read is one GetItem.
+    // A read is one GetItem. The line is the request's log line too: which request, for whom.
     let r = app
         .call_on(&m.profiles, Method::GET, &format!("/profiles/{number}"), None, &[])
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    let doc = m.line();
     assert_eq!(
-        Measured::values(&m.line()),
+        Measured::values(&doc),
         values("profiles", "findCustomerByCustomerNumber", 0, 0, 1)
     );
+    assert_eq!(
+        (
+            &doc["level"],
+            &doc["message"],
+            &doc["method"],
+            &doc["route"],
+            &doc["organisation"],
+            &doc["StatusCode"]
+        ),
+        (
+            &json!("INFO"),
+            &json!("answered"),
+            &json!("GET"),
+            &json!("/profiles/{customerNumber}"),
+            &json!(app.org),
+            &json!(200)
+        )
+    );
+    assert_eq!(doc["correlation_id"].as_str(), r.header("x-correlation-id"), "{doc}");
+    assert!(doc["client"].as_str().is_some_and(|c| !c.is_empty()), "{doc}");
 
     // Not found: a 4xx, after the same one GetItem.
     let r = app
@@ -158,10 +179,12 @@ async fn each_request_writes_one_line_with_its_operation_status_and_dynamodb_cal
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let doc = m.line();
     assert_eq!(
-        Measured::values(&m.line()),
+        Measured::values(&doc),
         values("profiles", "findCustomerByCustomerNumber", 1, 0, 0)
     );
+    assert_eq!(doc["organisation"], Value::Null, "no token, no organisation: {doc}");
 
     // A path no operation has.
     let r = app.call_on(&m.profiles, Method::GET, "/nothing/here", None, &[]).await;

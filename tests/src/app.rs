@@ -7,9 +7,10 @@ use customers_contract::routes::{Function, function_for};
 use customers_domain::clock::ShiftedClock;
 use customers_dynamodb::DynamoStore;
 use customers_http::{AuthConfig, Settings};
-use customers_telemetry::metrics::CapturedMetrics;
+use customers_telemetry::metrics::{CapturedMetrics, MetricsSink, RequestMetrics};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -161,6 +162,35 @@ pub fn init_test_logs() {
         None => BoxMakeWriter::new(tracing_subscriber::fmt::TestWriter::new()),
     };
     let _ = tracing_subscriber::util::SubscriberInitExt::try_init(customers_telemetry::subscriber(writer));
+}
+
+/// The test log's file, when `CUSTOMERS_TEST_LOG` names one.
+fn test_log_file() -> Option<&'static std::sync::Mutex<std::fs::File>> {
+    static FILE: std::sync::OnceLock<Option<std::sync::Mutex<std::fs::File>>> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = std::env::var("CUSTOMERS_TEST_LOG").ok()?;
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path).ok()?;
+        Some(std::sync::Mutex::new(file))
+    })
+    .as_ref()
+}
+
+/// Each request's line (its metrics and which request it was) kept for the tests, and written
+/// to the test log as in production, so the search for personal data reads it too.
+struct LoggedMetrics(Arc<CapturedMetrics>);
+
+impl MetricsSink for LoggedMetrics {
+    fn emit(&self, metrics: &RequestMetrics) {
+        self.0.emit(metrics);
+        if let Some(Ok(mut file)) = test_log_file().map(|f| f.lock()) {
+            // One write per line: the tracing lines append to the same file.
+            let _ = file.write_all(format!("{}\n", metrics.emf()).as_bytes());
+        }
+    }
+}
+
+fn logged(metrics: &Arc<CapturedMetrics>) -> Arc<dyn MetricsSink> {
+    Arc::new(LoggedMetrics(metrics.clone()))
 }
 
 pub fn unique_org() -> i64 {
@@ -334,7 +364,7 @@ impl TestApp {
         let metrics = Arc::new(CapturedMetrics::default());
         let settings = Settings::new(auth, clock.clone(), 10)
             .unwrap_or_else(|e| panic!("{e}"))
-            .with_metrics(metrics.clone());
+            .with_metrics(logged(&metrics));
         Self {
             router: gateway_with(client.clone(), table, settings),
             metrics,
@@ -396,7 +426,7 @@ impl TestApp {
         };
         Settings::new(auth, self.clock.clone(), 10)
             .unwrap_or_else(|e| panic!("{e}"))
-            .with_metrics(self.metrics.clone())
+            .with_metrics(logged(&self.metrics))
     }
 
     pub async fn raw(&self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, String)]) -> TestResponse {

@@ -267,24 +267,27 @@ pub fn served_by(function: Function) -> impl Iterator<Item = &'static Operation>
 /// How well a concrete path fits a template: `None` when it does not, else the number of
 /// literal segments (a literal beats a parameter, as routers rank them).
 fn fit(template: &str, path: &str) -> Option<usize> {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if t.len() != p.len() {
-        return None;
-    }
+    // Segment by segment, without collecting: this runs for every template on every request.
+    let mut t = template.trim_end_matches('/').split('/');
+    let mut p = path.trim_end_matches('/').split('/');
     let mut literal = 0;
-    for (t, p) in t.iter().zip(&p) {
-        if t.starts_with('{') {
-            if p.is_empty() {
-                return None;
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(literal),
+            (Some(t), Some(p)) => {
+                if t.starts_with('{') {
+                    if p.is_empty() {
+                        return None;
+                    }
+                } else if t == p {
+                    literal += 1;
+                } else {
+                    return None;
+                }
             }
-        } else if t == p {
-            literal += 1;
-        } else {
-            return None;
+            _ => return None,
         }
     }
-    Some(literal)
 }
 
 /// The path template a concrete path belongs to (any method), as a router would pick it.
@@ -298,7 +301,11 @@ pub fn template_of(path: &str) -> Option<&'static str> {
 
 /// The operation a method and concrete path name (its operationId names it in metrics).
 pub fn operation_at(method: &http::Method, path: &str) -> Option<&'static Operation> {
-    let template = template_of(path)?;
+    operation_of(method, template_of(path)?)
+}
+
+/// The operation a method and a path template name.
+pub fn operation_of(method: &http::Method, template: &str) -> Option<&'static Operation> {
     OPERATIONS
         .iter()
         .find(|o| o.path == template && o.verb.method() == method)

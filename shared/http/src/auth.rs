@@ -230,6 +230,7 @@ impl JwtVerifier {
         };
         self.check_times(verified.exp, verified.nbf)?;
         tracing::Span::current().record("organisation", verified.organisation.value());
+        customers_telemetry::metrics::note_organisation(verified.organisation.value());
         Ok(verified.organisation)
     }
 

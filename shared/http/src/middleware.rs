@@ -10,12 +10,12 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use customers_contract::routes::{Function, operation_at, template_of};
+use customers_contract::routes::{Function, operation_of, template_of};
 use customers_contract::{ErrorCode, ErrorResponse, WireError};
 use customers_domain::DomainError;
 use customers_domain::clock::Clock;
 use customers_domain::deadline::{Deadline, Timer};
-use customers_telemetry::metrics::{MetricsSink, RequestMetrics, counting};
+use customers_telemetry::metrics::{MetricsSink, RequestMetrics, measuring};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -97,9 +97,12 @@ async fn contract_envelope(
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let path = request.uri().path().to_string();
-    let route = template_of(&path).unwrap_or("(no route)");
+    let template = template_of(&path);
+    let route = template.unwrap_or("(no route)");
     let method = request.method().clone();
-    let operation = operation_at(&method, &path).map_or("unknown", |o| o.id);
+    let operation = template
+        .and_then(|t| operation_of(&method, t))
+        .map_or("unknown", |o| o.id);
     let deadline = scope.deadline_for(&request);
     let client = request
         .headers()
@@ -115,7 +118,7 @@ async fn contract_envelope(
         // Everything the handler awaits keeps this deadline; should a wait escape it, the
         // request is still answered in time.
         let handled = deadline.clone().scope(deadline.bound(next.run(request)));
-        let (handled, dynamodb_calls) = counting(handled).await;
+        let (handled, noted) = measuring(handled).await;
         let mut response = handled.unwrap_or_else(|_| {
             ApiError::from(DomainError::OutOfTime(format!(
                 "{operation} was still running at its deadline"
@@ -129,10 +132,10 @@ async fn contract_envelope(
             response = render(&error, &path, &correlation_id);
         }
         let status = response.status().as_u16();
+        // Every request's line is its metric line below; a server error is logged as an error
+        // too, with the request span, for whatever watches the log's error lines.
         if status >= 500 {
             tracing::error!(status, "answered");
-        } else {
-            tracing::info!(status, "answered");
         }
         if let Ok(v) = HeaderValue::from_str(&correlation_id) {
             response.headers_mut().insert(CORRELATION_ID, v);
@@ -142,8 +145,13 @@ async fn contract_envelope(
             operation,
             latency: scope.timer.now().saturating_sub(started),
             status,
-            dynamodb_calls,
+            dynamodb_calls: noted.dynamodb_calls,
             timestamp_ms: scope.clock.now().timestamp_millis(),
+            correlation_id,
+            method: method.to_string(),
+            route,
+            client,
+            organisation: noted.organisation,
         });
         response
     }

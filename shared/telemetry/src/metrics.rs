@@ -1,10 +1,13 @@
 //! Metrics without extra calls: one CloudWatch Embedded Metric Format (EMF) line per request in
 //! the function's log, which CloudWatch turns into metrics of the namespace [`NAMESPACE`]
 //! (dimensions `Function` with `Operation`, and `Function` alone). Nothing on the request path
-//! talks to CloudWatch.
+//! talks to CloudWatch. The same line is the request's log line: it carries the request's
+//! correlation id, method, route, client and organisation beside the metrics, so a request
+//! writes one line, not a log line and a metric line (docs/performance.md).
 //!
-//! The DynamoDB calls of a request are counted in a task-local counter that the DynamoDB client
-//! increments for every attempt it sends ([`count_dynamodb_call`]).
+//! The DynamoDB calls of a request are counted in a task-local tally that the DynamoDB client
+//! increments for every attempt it sends ([`count_dynamodb_call`]); the organisation is noted
+//! there once the token names it ([`note_organisation`]).
 
 use serde_json::json;
 use std::cell::Cell;
@@ -15,27 +18,47 @@ use std::time::Duration;
 
 pub const NAMESPACE: &str = "CustomersApi";
 
+/// What the work of one request noted as it ran.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Noted {
+    pub dynamodb_calls: u32,
+    pub organisation: Option<i64>,
+}
+
 tokio::task_local! {
-    static DYNAMODB_CALLS: Cell<u32>;
+    static NOTED: Cell<Noted>;
 }
 
-/// Counts one DynamoDB call (attempt) of the work being measured; outside [`counting`] a no-op.
+fn note(change: impl FnOnce(&mut Noted)) {
+    let _ = NOTED.try_with(|noted| {
+        let mut now = noted.get();
+        change(&mut now);
+        noted.set(now);
+    });
+}
+
+/// Counts one DynamoDB call (attempt) of the work being measured; outside [`measuring`] a no-op.
 pub fn count_dynamodb_call() {
-    let _ = DYNAMODB_CALLS.try_with(|calls| calls.set(calls.get().saturating_add(1)));
+    note(|n| n.dynamodb_calls = n.dynamodb_calls.saturating_add(1));
 }
 
-/// Runs `work` and answers its output with the DynamoDB calls it made.
-pub async fn counting<F: Future>(work: F) -> (F::Output, u32) {
-    DYNAMODB_CALLS
-        .scope(Cell::new(0), async move {
+/// Notes the organisation the request acts for; outside [`measuring`] a no-op.
+pub fn note_organisation(organisation: i64) {
+    note(|n| n.organisation = Some(organisation));
+}
+
+/// Runs `work` and answers its output with what it noted.
+pub async fn measuring<F: Future>(work: F) -> (F::Output, Noted) {
+    NOTED
+        .scope(Cell::new(Noted::default()), async move {
             let output = work.await;
-            let calls = DYNAMODB_CALLS.try_with(Cell::get).unwrap_or(0);
-            (output, calls)
+            let noted = NOTED.try_with(Cell::get).unwrap_or_default();
+            (output, noted)
         })
         .await
 }
 
-/// What one request measured.
+/// What one request measured, and what says which request it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestMetrics {
     /// The Lambda (`profiles`, `credentials`, …).
@@ -47,10 +70,19 @@ pub struct RequestMetrics {
     pub dynamodb_calls: u32,
     /// When it was measured, milliseconds since the epoch.
     pub timestamp_ms: i64,
+    pub correlation_id: String,
+    pub method: String,
+    /// The path template (`(no route)` for a path no operation has).
+    pub route: &'static str,
+    /// The caller's `ET-Client-Name`.
+    pub client: String,
+    /// The token's organisation, when a token was verified.
+    pub organisation: Option<i64>,
 }
 
 impl RequestMetrics {
-    /// The EMF document: the `_aws` block declares the metrics, the members carry the values.
+    /// The EMF document: the `_aws` block declares the metrics, the members carry the values;
+    /// the other members say which request it was, as the request's log line.
     pub fn emf(&self) -> serde_json::Value {
         let class = |from: u16| u32::from((from..from + 100).contains(&self.status));
         json!({
@@ -76,6 +108,13 @@ impl RequestMetrics {
             "Status5xx": class(500),
             "DynamoDbCalls": self.dynamodb_calls,
             "StatusCode": self.status,
+            "level": if self.status >= 500 { "ERROR" } else { "INFO" },
+            "message": "answered",
+            "correlation_id": self.correlation_id,
+            "method": self.method,
+            "route": self.route,
+            "client": self.client,
+            "organisation": self.organisation,
         })
     }
 }
@@ -133,14 +172,21 @@ mod tests {
     #[tokio::test]
     async fn calls_are_counted_per_scope_and_not_outside() {
         count_dynamodb_call();
-        let ((), calls) = counting(async {
+        let ((), noted) = measuring(async {
             count_dynamodb_call();
+            note_organisation(7);
             count_dynamodb_call();
         })
         .await;
-        assert_eq!(calls, 2);
-        let ((), none) = counting(async {}).await;
-        assert_eq!(none, 0);
+        assert_eq!(
+            noted,
+            Noted {
+                dynamodb_calls: 2,
+                organisation: Some(7)
+            }
+        );
+        let ((), none) = measuring(async {}).await;
+        assert_eq!(none, Noted::default());
     }
 
     #[test]
@@ -152,11 +198,16 @@ mod tests {
             status: 503,
             dynamodb_calls: 3,
             timestamp_ms: 1,
+            correlation_id: "c-1".into(),
+            method: "POST".into(),
+            route: "/profiles",
+            client: "crm".into(),
+            organisation: None,
         };
         let emf = m.emf();
         assert_eq!(
-            (&emf["Status4xx"], &emf["Status5xx"], &emf["Latency"]),
-            (&json!(0), &json!(1), &json!(1.5))
+            (&emf["Status4xx"], &emf["Status5xx"], &emf["Latency"], &emf["level"]),
+            (&json!(0), &json!(1), &json!(1.5), &json!("ERROR"))
         );
     }
 }
