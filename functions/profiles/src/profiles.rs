@@ -4,7 +4,7 @@ use crate::State;
 use axum::Json;
 use axum::extract::State as Serve;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use customers_contract::ErrorResponse;
 use customers_contract::bounded::{BULK_RESUME_INDEX, BoundedArray, RESPONSE_BUDGET, RESULT_TRUNCATED};
 use customers_contract::profile::{
@@ -172,25 +172,46 @@ pub async fn search(
     Serve(s): Serve<State>,
     auth: Authenticated,
     QueryParams(query): QueryParams<SearchQuery>,
-) -> Result<Json<PageCustomerResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let asked = query.page.parse()?;
     let criteria = query.search.parse(auth.organisation, s.clock.now().date_naive())?;
     let (mut items, total) = s.serve.profiles.search(auth.organisation, criteria, asked).await?;
-    let page = fitting_page(asked, &items);
+    let (page, written) = fitting_page(asked, &items);
+    let total_pages = total.div_ceil(u64::from(page.per_page));
+    if page == asked {
+        // Every profile of the page fits: answer them as they were written to measure them.
+        return Ok(json_text(page_json(written.into_json(), total, total_pages, page), &[]));
+    }
     items.truncate(page.per_page as usize);
     Ok(Json(PageCustomerResponse {
         items: ListCustomerResponse::list(&items),
         total_items: total,
-        total_pages: total.div_ceil(u64::from(page.per_page)),
+        total_pages,
         page: page.page,
         per_page: page.per_page,
-    }))
+    })
+    .into_response())
+}
+
+/// A page's answer around its items' JSON array, as [`PageCustomerResponse`] is written.
+fn page_json(items: Vec<u8>, total_items: u64, total_pages: u64, page: Page) -> Vec<u8> {
+    let mut body = Vec::with_capacity(items.len() + 96);
+    body.extend_from_slice(b"{\"items\":");
+    body.extend(items);
+    body.extend_from_slice(
+        format!(
+            ",\"totalItems\":{total_items},\"totalPages\":{total_pages},\"page\":{},\"perPage\":{}}}",
+            page.page, page.per_page
+        )
+        .as_bytes(),
+    );
+    body
 }
 
 /// The page to answer: the one asked, or when its profiles do not fit in the answer, the
 /// largest page that does and starts at the same profile (its size divides the size asked, so
 /// the page numbers line up).
-fn fitting_page(asked: Page, items: &[Customer]) -> Page {
+fn fitting_page(asked: Page, items: &[Customer]) -> (Page, BoundedArray) {
     // Room for the page's other members.
     let mut list = BoundedArray::new(RESPONSE_BUDGET, 200);
     let fit = items
@@ -198,16 +219,17 @@ fn fitting_page(asked: Page, items: &[Customer]) -> Page {
         .take_while(|c| list.push(&ListCustomerResponse::of(c)))
         .count();
     if fit == items.len() {
-        return asked;
+        return (asked, list);
     }
     let per_page = (1..=asked.per_page)
         .rev()
         .find(|d| asked.per_page.is_multiple_of(*d) && (*d as usize) <= fit)
         .unwrap_or(1);
-    Page {
+    let page = Page {
         page: asked.page.saturating_mul(asked.per_page / per_page),
         per_page,
-    }
+    };
+    (page, list)
 }
 
 /// Look up many customers
@@ -263,4 +285,38 @@ pub async fn get_by_ref(
     let reference = CustomerRef::parse("customerRef", &reference)?;
     let customer = s.serve.profiles.by_ref(auth.organisation, &reference).await?;
     Ok(ok(CustomerResponse::of(&customer, false), customer.version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use customers_domain::testing::{new_customer, organisation};
+    use customers_domain::values::CustomerNumber;
+
+    /// The page written around its items' JSON is the page as serde writes it.
+    #[test]
+    fn a_page_written_around_its_items_is_the_contracts_page() {
+        let now = chrono::Utc::now();
+        let items: Vec<Customer> = [1_000_000_001, 1_000_000_002]
+            .into_iter()
+            .map(|n| {
+                let number = CustomerNumber::parse("n", n).unwrap_or_else(|e| panic!("{e:?}"));
+                new_customer(organisation(3), Some("kari@nordmann.org")).into_customer(number, now)
+            })
+            .collect();
+        let page = Page { page: 2, per_page: 2 };
+        let (fitted, written) = fitting_page(page, &items);
+        assert_eq!(fitted, page);
+        let ours: serde_json::Value =
+            serde_json::from_slice(&page_json(written.into_json(), 7, 4, page)).unwrap_or_else(|e| panic!("{e}"));
+        let serde = serde_json::to_value(PageCustomerResponse {
+            items: ListCustomerResponse::list(&items),
+            total_items: 7,
+            total_pages: 4,
+            page: 2,
+            per_page: 2,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ours, serde);
+    }
 }

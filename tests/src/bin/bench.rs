@@ -244,6 +244,8 @@ struct Measured {
     calls: Vec<Vec<Call>>,
     /// Time inside Argon2 during each sample, for the operations that hash.
     hashing: Vec<Duration>,
+    /// Time in the handler's DynamoDB calls during each sample, for the operations that hash.
+    in_calls: Vec<Duration>,
 }
 
 impl Measured {
@@ -277,10 +279,20 @@ impl Measured {
                 .map(|(h, hash)| h.saturating_sub(*hash))
                 .collect();
             let rest = Summary::of(&rest);
+            // What is left of each request less its hash and its calls: the handler's own work.
+            let own: Vec<Duration> = self
+                .handler
+                .iter()
+                .zip(&self.hashing)
+                .zip(&self.in_calls)
+                .map(|((h, hash), calls)| h.saturating_sub(*hash).saturating_sub(*calls))
+                .collect();
             json!({
                 "handler": rest,
                 "hash": Summary::of(&self.hashing),
                 "ratio_p50": ratio(rest.p50_ms, raw.p50_ms),
+                "calls_in_handler": Summary::of(&self.in_calls),
+                "own_work": Summary::of(&own),
             })
         });
         json!({
@@ -580,6 +592,9 @@ async fn operations(h: &Harness, org: i64, n: usize) -> (Vec<Value>, Value, Fixt
         if i >= 3 {
             m.add(&s, false);
             m.hashing.push(in_handler);
+            // The handler's calls one after another, as it makes them.
+            m.in_calls
+                .push(s.calls.iter().map(|c| c.end.saturating_duration_since(c.start)).sum());
             hashing.push(alone);
         }
     }
