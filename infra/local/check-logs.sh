@@ -28,7 +28,11 @@ findings=0
 for log_file in "$@"; do
   lines=$((lines + $(wc -l <"$log_file")))
   # Whole values only: "Oslo" inside "Oslo1" is not a finding, nor a name inside a longer word.
-  if grep -nwF -f "$values" "$log_file" >/tmp/check-logs.$$ 2>/dev/null; then
+  # The numbers each request's line measures (its latency, time, counts, status, the token's
+  # organisation) are the service's own, not what a request sent: left out of this search, so a
+  # latency of 123.4 ms is not taken for a test's "123". Every other member is searched as is.
+  measured='"(Latency|Timestamp|DynamoDbCalls|Requests|Status4xx|Status5xx|StatusCode|organisation)":[0-9.eE+-]+'
+  if sed -E "s/$measured//g" "$log_file" | grep -nwF -f "$values" >/tmp/check-logs.$$ 2>/dev/null; then
     findings=$((findings + $(wc -l </tmp/check-logs.$$)))
     sed "s|^|$log_file: a test value: |" /tmp/check-logs.$$ | head -20
   fi
