@@ -154,9 +154,7 @@ impl TestResponse {
 /// logs can be searched for personal data (`infra/local/check-logs.sh`).
 pub fn init_test_logs() {
     use tracing_subscriber::fmt::writer::BoxMakeWriter;
-    let file = std::env::var("CUSTOMERS_TEST_LOG")
-        .ok()
-        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    let file = test_log_file().and_then(|f| f.lock().ok()?.try_clone().ok());
     let writer = match file {
         Some(file) => BoxMakeWriter::new(std::sync::Mutex::new(file)),
         None => BoxMakeWriter::new(tracing_subscriber::fmt::TestWriter::new()),

@@ -8,6 +8,7 @@ use crate::store::DynamoStore;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use customers_domain::credentials::AttemptKey;
@@ -27,6 +28,21 @@ fn failed_condition<R>(error: &SdkError<UpdateItemError, R>) -> Option<Option<It
             _ => None,
         },
         _ => None,
+    }
+}
+
+impl DynamoStore {
+    /// An update of a key's attempts item, with what both of its updates name: the count, the
+    /// window's start, one attempt, and the oldest start still open.
+    fn attempts_update(&self, org: OrganisationId, key: &AttemptKey, floor: i64) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(items::attempts_key(org, key)))
+            .expression_attribute_names("#attempts", ATTEMPTS)
+            .expression_attribute_names("#start", WINDOW_START)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":floor", n(floor))
     }
 }
 
@@ -56,22 +72,15 @@ impl SignInAttempts for DynamoStore {
             // succeeds clears its key, so most attempts find none and take this one request.
             let opened = within_deadline(
                 "UpdateItem(attempts)",
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(items::attempts_key(org, key)))
+                self.attempts_update(org, key, floor)
                     .update_expression("SET #attempts = :one, #start = :now, #exp = :end, #kind = :kind")
                     .condition_expression("attribute_not_exists(#pk) OR #start <= :floor")
-                    .expression_attribute_names("#attempts", ATTEMPTS)
-                    .expression_attribute_names("#start", WINDOW_START)
                     .expression_attribute_names("#exp", EXPIRES_AT)
                     .expression_attribute_names("#kind", KIND)
                     .expression_attribute_names("#pk", PK)
-                    .expression_attribute_values(":one", n(1))
                     .expression_attribute_values(":now", n(now.timestamp()))
                     .expression_attribute_values(":end", n((now + window).timestamp()))
                     .expression_attribute_values(":kind", s("THROTTLE"))
-                    .expression_attribute_values(":floor", n(floor))
                     .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                     .send(),
             )
@@ -93,16 +102,9 @@ impl SignInAttempts for DynamoStore {
             // Count in the open window while it has room.
             let counted = within_deadline(
                 "UpdateItem(attempts)",
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(items::attempts_key(org, key)))
+                self.attempts_update(org, key, floor)
                     .update_expression("ADD #attempts :one")
                     .condition_expression("#start > :floor AND #attempts < :max")
-                    .expression_attribute_names("#attempts", ATTEMPTS)
-                    .expression_attribute_names("#start", WINDOW_START)
-                    .expression_attribute_values(":one", n(1))
-                    .expression_attribute_values(":floor", n(floor))
                     .expression_attribute_values(":max", n(max))
                     .return_values(ReturnValue::UpdatedNew)
                     .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)

@@ -131,8 +131,10 @@ pub(crate) fn search_entry(org: OrganisationId, key: &SearchKey, customer: &Cust
     item
 }
 
-/// The attributes of an entry that [`filed_entry`] reads, with a placeholder for each.
-pub(crate) const ENTRY_PROJECTION: [(&str, &str); 4] = [
+/// The attributes of an entry that [`filed_entry`] reads, as a projection, and the attribute
+/// each placeholder of it names.
+pub(crate) const ENTRY_PROJECTION: &str = "#sk, #owner, #type, #expiration";
+pub(crate) const ENTRY_PROJECTION_NAMES: [(&str, &str); 4] = [
     ("#sk", SK),
     ("#owner", OWNER),
     ("#type", ENTRY_PROFILE_TYPE),

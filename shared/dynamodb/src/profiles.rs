@@ -248,9 +248,8 @@ impl ProfileSearch for DynamoStore {
         let mut after: Option<Item> = None;
         loop {
             let (query, _) = self.entries_query(org, key);
-            let placeholders: Vec<&str> = items::ENTRY_PROJECTION.iter().map(|(p, _)| *p).collect();
-            let mut query = query.projection_expression(placeholders.join(", "));
-            for (placeholder, name) in items::ENTRY_PROJECTION {
+            let mut query = query.projection_expression(items::ENTRY_PROJECTION);
+            for (placeholder, name) in items::ENTRY_PROJECTION_NAMES {
                 query = query.expression_attribute_names(placeholder, name);
             }
             // One past the limit: enough to tell that entries were left unread.

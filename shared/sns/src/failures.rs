@@ -200,19 +200,23 @@ impl SetAsides for FailureQueue {
 mod tests {
     use super::*;
 
+    fn set_aside() -> SetAside {
+        SetAside {
+            key: "CUSTOMER#7#42/PROFILE".into(),
+            sequence_number: "99".into(),
+            event_id: "e-1".into(),
+            event_name: "MODIFY".into(),
+            reason: "expirationDate: not a date".into(),
+        }
+    }
+
     /// Nothing listens on port 1: the send fails, but only once it is tried.
     #[tokio::test]
     async fn the_client_is_built_on_first_use_and_then_used() {
         let config = crate::sdk_config(Some("http://127.0.0.1:1")).unwrap_or_else(|e| panic!("{e}"));
         let queue = FailureQueue::on_demand(&config, "http://127.0.0.1:1/123456789012/failures".into());
         assert!(queue.client.get().is_none());
-        let aside = SetAside {
-            key: "CUSTOMER#7#42/PROFILE".into(),
-            sequence_number: "99".into(),
-            event_id: "e-1".into(),
-            event_name: "MODIFY".into(),
-            reason: "expirationDate: not a date".into(),
-        };
+        let aside = set_aside();
         let refused = queue.set_aside(&aside).await;
         assert!(
             refused
@@ -225,13 +229,7 @@ mod tests {
 
     #[test]
     fn both_writers_messages_are_read() {
-        let aside = SetAside {
-            key: "CUSTOMER#7#42/PROFILE".into(),
-            sequence_number: "99".into(),
-            event_id: "e-1".into(),
-            event_name: "MODIFY".into(),
-            reason: "expirationDate: not a date".into(),
-        };
+        let aside = set_aside();
         assert_eq!(
             parse_message(&message(&aside)),
             Ok(FailedRecords::SetAside {

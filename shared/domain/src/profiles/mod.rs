@@ -217,9 +217,7 @@ impl ProfileService {
             return Err(too_many_matches());
         }
         let total = found.len() as u64;
-        let start = (page.page as usize).saturating_mul(page.per_page as usize);
-        let items = found.into_iter().skip(start).take(page.per_page as usize).collect();
-        Ok((items, total))
+        Ok((page.of(found), total))
     }
 
     /// A page of a search its entries decide, counted from the entries alone: the entries are
@@ -253,8 +251,7 @@ impl ProfileService {
         numbers.sort();
         numbers.dedup();
         let total = numbers.len() as u64;
-        let start = (page.page as usize).saturating_mul(page.per_page as usize);
-        let wanted: Vec<CustomerNumber> = numbers.into_iter().skip(start).take(page.per_page as usize).collect();
+        let wanted = page.of(numbers);
         if wanted.is_empty() {
             return Ok(Some((Vec::new(), total)));
         }

@@ -224,17 +224,15 @@ impl CustomerQuery {
     }
 
     /// Whether the profile an entry names matches, judged from the entry alone as
-    /// [`CustomerQuery::matches`] judges the profile: `None` when the entry does not say (it
-    /// predates what entries record, or the search is not [decided by its
-    /// entries](CustomerQuery::decided_by_entries)). Entries are kept for active profiles only.
+    /// [`CustomerQuery::matches`] judges the profile, for a search [decided by its
+    /// entries](CustomerQuery::decided_by_entries) (asked once, by the caller): `None` when the
+    /// entry does not say (it predates what entries record). Entries are kept for active
+    /// profiles only.
     pub fn admits(&self, entry: &FiledEntry, now: DateTime<Utc>) -> Option<bool> {
         let facts = entry.facts?;
         let SearchStart::Indexed(start) = &self.start else {
             return None;
         };
-        if !self.decided_by_entries() {
-            return None;
-        }
         if facts.expiration_date.is_some_and(|t| t <= now) {
             return Some(false);
         }
@@ -257,6 +255,14 @@ impl CustomerQuery {
 pub struct Page {
     pub page: u32,
     pub per_page: u32,
+}
+
+impl Page {
+    /// This page's share of `all`, in their order.
+    pub fn of<T>(self, all: impl IntoIterator<Item = T>) -> Vec<T> {
+        let start = (self.page as usize).saturating_mul(self.per_page as usize);
+        all.into_iter().skip(start).take(self.per_page as usize).collect()
+    }
 }
 
 #[cfg(test)]
