@@ -50,6 +50,17 @@ log "a load run: 2,000 mixed requests from 16 clients"
 cargo test -p customers-tests --test load -- --ignored
 
 log "searching the tests' logs for personal data"
+# First the search itself: a test value in what a request sent is found; the same digits as a
+# latency the service measured are not.
+sample="$(mktemp)"
+printf '%s\n' '{"Latency":123.4,"client":"bench","message":"answered"}' >"$sample"
+"$ROOT/infra/local/check-logs.sh" "$sample" >/dev/null \
+  || { echo "check-logs.sh took a measured latency for the test value \"123\"" >&2; exit 1; }
+printf '%s\n' '{"Latency":1.5,"client":"123","message":"answered"}' >"$sample"
+if "$ROOT/infra/local/check-logs.sh" "$sample" >/dev/null; then
+  echo "check-logs.sh missed the test value \"123\" sent as the client's name" >&2; exit 1
+fi
+rm -f "$sample"
 "$ROOT/infra/local/check-logs.sh" "$CUSTOMERS_TEST_LOG"
 
 log "the fuzzer and the smoke tests through cargo lambda watch"
