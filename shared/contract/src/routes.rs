@@ -264,37 +264,66 @@ pub fn served_by(function: Function) -> impl Iterator<Item = &'static Operation>
     OPERATIONS.iter().filter(move |o| o.function == function)
 }
 
+/// The most segments a template has (a test holds every template to it); a longer path fits
+/// none.
+const MOST_SEGMENTS: usize = 8;
+
+/// A path cut at its slashes, trailing slashes dropped: "/profiles/42" is "", "profiles", "42".
+#[derive(Debug, Clone, Copy)]
+struct Segments<'a> {
+    parts: [&'a str; MOST_SEGMENTS],
+    len: usize,
+}
+
+impl<'a> Segments<'a> {
+    /// `None` for a path of more than [`MOST_SEGMENTS`] segments.
+    fn of(path: &'a str) -> Option<Self> {
+        let mut parts = [""; MOST_SEGMENTS];
+        let mut len = 0;
+        for part in path.trim_end_matches('/').split('/') {
+            *parts.get_mut(len)? = part;
+            len += 1;
+        }
+        Some(Self { parts, len })
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &&'a str> {
+        self.parts.iter().take(self.len)
+    }
+}
+
+/// Every operation's template, cut once: routing runs on every request, and cutting each
+/// template again for each one was a fifth of a request's own work (docs/performance.md).
+static TEMPLATES: std::sync::LazyLock<Vec<(&'static str, Option<Segments<'static>>)>> =
+    std::sync::LazyLock::new(|| OPERATIONS.iter().map(|o| (o.path, Segments::of(o.path))).collect());
+
 /// How well a concrete path fits a template: `None` when it does not, else the number of
 /// literal segments (a literal beats a parameter, as routers rank them).
-fn fit(template: &str, path: &str) -> Option<usize> {
-    // Segment by segment, without collecting: this runs for every template on every request.
-    let mut t = template.trim_end_matches('/').split('/');
-    let mut p = path.trim_end_matches('/').split('/');
+fn fit(template: &Segments<'_>, path: &Segments<'_>) -> Option<usize> {
+    if template.len != path.len {
+        return None;
+    }
     let mut literal = 0;
-    loop {
-        match (t.next(), p.next()) {
-            (None, None) => return Some(literal),
-            (Some(t), Some(p)) => {
-                if t.starts_with('{') {
-                    if p.is_empty() {
-                        return None;
-                    }
-                } else if t == p {
-                    literal += 1;
-                } else {
-                    return None;
-                }
+    for (t, p) in template.iter().zip(path.iter()) {
+        if t.starts_with('{') {
+            if p.is_empty() {
+                return None;
             }
-            _ => return None,
+        } else if t == p {
+            literal += 1;
+        } else {
+            return None;
         }
     }
+    Some(literal)
 }
 
 /// The path template a concrete path belongs to (any method), as a router would pick it.
 pub fn template_of(path: &str) -> Option<&'static str> {
-    OPERATIONS
+    let path = Segments::of(path)?;
+    TEMPLATES
         .iter()
-        .filter_map(|o| fit(o.path, path).map(|score| (score, o.path)))
+        .filter_map(|(template, segments)| fit(segments.as_ref()?, &path).map(|score| (score, *template)))
         .max_by_key(|(score, _)| *score)
         .map(|(_, template)| template)
 }
@@ -320,6 +349,7 @@ pub fn function_for(path: &str) -> Option<Function> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::collections::HashSet;
 
     #[test]
@@ -337,6 +367,77 @@ mod tests {
                 "{} is served by more than one function",
                 o.path
             );
+        }
+    }
+
+    /// The first matcher, segment by segment on the strings: the reference the cut templates
+    /// must agree with.
+    fn fit_by_strings(template: &str, path: &str) -> Option<usize> {
+        let mut t = template.trim_end_matches('/').split('/');
+        let mut p = path.trim_end_matches('/').split('/');
+        let mut literal = 0;
+        loop {
+            match (t.next(), p.next()) {
+                (None, None) => return Some(literal),
+                (Some(t), Some(p)) => {
+                    if t.starts_with('{') {
+                        if p.is_empty() {
+                            return None;
+                        }
+                    } else if t == p {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn template_by_strings(path: &str) -> Option<&'static str> {
+        OPERATIONS
+            .iter()
+            .filter_map(|o| fit_by_strings(o.path, path).map(|score| (score, o.path)))
+            .max_by_key(|(score, _)| *score)
+            .map(|(_, template)| template)
+    }
+
+    #[test]
+    fn every_template_is_cut_within_the_most_segments() {
+        for (template, segments) in TEMPLATES.iter() {
+            assert!(segments.is_some(), "{template} has more than {MOST_SEGMENTS} segments");
+        }
+    }
+
+    /// A segment of a path: one of the templates' own literals, a number, an empty segment or
+    /// anything else.
+    fn segment() -> impl Strategy<Value = String> {
+        let literals: Vec<String> = OPERATIONS
+            .iter()
+            .flat_map(|o| o.path.split('/'))
+            .filter(|s| !s.starts_with('{'))
+            .map(str::to_string)
+            .collect();
+        prop_oneof![
+            4 => proptest::sample::select(literals),
+            2 => "[0-9]{1,10}",
+            1 => Just(String::new()),
+            1 => "[a-zA-Z{}%-]{1,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_cut_templates_route_every_path_as_the_strings_did(
+            parts in proptest::collection::vec(segment(), 0..11),
+            trailing in 0usize..3,
+        ) {
+            let path = format!("{}{}", parts.join("/"), "/".repeat(trailing));
+            prop_assert_eq!(template_of(&path), template_by_strings(&path), "{}", path);
+            let rooted = format!("/{path}");
+            prop_assert_eq!(template_of(&rooted), template_by_strings(&rooted), "{}", rooted);
         }
     }
 
