@@ -182,7 +182,7 @@ impl MetricsSink for LoggedMetrics {
         self.0.emit(metrics);
         if let Some(Ok(mut file)) = test_log_file().map(|f| f.lock()) {
             // One write per line: the tracing lines append to the same file.
-            let _ = file.write_all(format!("{}\n", metrics.emf()).as_bytes());
+            let _ = file.write_all(&metrics.line());
         }
     }
 }
