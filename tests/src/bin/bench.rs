@@ -696,7 +696,7 @@ fn load_event(b: &Binary, c: &Context, i: usize) -> Value {
     let http = |method: &str, path: &str, body: Option<&Value>| events::http_request(method, path, body, &c.token);
     match b.name {
         "profiles" => match i % 10 {
-            0 => http("POST", "/profiles", Some(&create_body(c.org, 1_000_000 + i))),
+            0 => http("POST", "/profiles", Some(&load_create_body(c.org, i))),
             1 => http("GET", &format!("/profiles?surname=Bench{}", i % 7), None),
             2 => http(
                 "GET",
@@ -738,6 +738,27 @@ fn load_event(b: &Binary, c: &Context, i: usize) -> Value {
         }
         _ => first_event(b, c),
     }
+}
+
+/// A create of the `profiles` load: one in five with a mobile number of one of five other
+/// countries, as a Norwegian operator meets them, so the numbering plans the function loads
+/// (and the memory they keep) are those of such a load.
+fn load_create_body(org: i64, i: usize) -> Value {
+    let mut body = create_body(org, 1_000_000 + i);
+    let n = i % 1_000_000;
+    let foreign = match (i / 10) % 25 {
+        0 => Some(("+46", format!("70{:07}", n))),
+        5 => Some(("+45", format!("3212{:04}", n % 10_000))),
+        10 => Some(("+44", format!("7400{:06}", n))),
+        15 => Some(("+49", format!("151{:08}", n))),
+        20 => Some(("+1", format!("2012{:06}", n))),
+        _ => None,
+    };
+    if let Some((code, national)) = foreign {
+        body["countryCode"] = json!(code);
+        body["telephoneNumberNoCountryCode"] = json!(national);
+    }
+    body
 }
 
 fn load_size(b: &Binary) -> usize {

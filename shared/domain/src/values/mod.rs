@@ -5,6 +5,7 @@
 mod email;
 mod ids;
 mod language;
+mod numbering_plans;
 mod password;
 mod telephone;
 mod text;

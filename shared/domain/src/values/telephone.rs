@@ -1,11 +1,10 @@
 //! Telephone numbers. Every error in a telephone field is a [`Problem::Telephone`] (the
 //! contract gives those a code of their own, customers-5.4.1). Numbers are checked against
-//! libphonenumber's metadata (the `rlibphonenumber` crate), so "+47 12" or a number that no
-//! operator can have is refused.
+//! libphonenumber's metadata (the `rlibphonenumber` crate, loaded per calling code by
+//! [`super::numbering_plans`]), so "+47 12" or a number that no operator can have is refused.
 
+use super::numbering_plans::{HOME_REGION, Reading, is_calling_code, read_number};
 use crate::problems::{FieldError, Problem};
-use rlibphonenumber::enums::Region;
-use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumber, PhoneNumberFormat};
 
 /// The customer's mobile number in all three of the contract's spellings, kept in step:
 /// `countryCode` ("+47"), `telephoneNumberNoCountryCode` ("91234567") and the deprecated full
@@ -24,7 +23,7 @@ pub struct LandlineNumber(String);
 
 impl LandlineNumber {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        parse_full(field, raw).map(|n| Self(e164(&n)))
+        parse_full(field, raw).map(|n| Self(n.e164))
     }
 
     /// A stored number, read back from the E.164 form written after [`Self::parse`] checked it.
@@ -43,8 +42,10 @@ impl LandlineNumber {
     }
 }
 
-fn e164(number: &PhoneNumber) -> String {
-    number.format_as(PhoneNumberFormat::E164).to_string()
+/// A valid number, as libphonenumber reads it.
+struct ValidNumber {
+    country_code: i32,
+    e164: String,
 }
 
 /// "+" and 2 to 15 digits, the first not 0 (ITU-T E.164).
@@ -78,7 +79,7 @@ pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
     let code: u16 = digits
         .parse()
         .map_err(|_| telephone_error(field, format!("{field} is not a country calling code"), raw))?;
-    if PHONE_NUMBER_UTIL.get_region_for_country_code(i32::from(code)).is_none() {
+    if !is_calling_code(i32::from(code)) {
         return Err(telephone_error(
             field,
             format!("{field} {text} is not a country calling code in use"),
@@ -89,7 +90,7 @@ pub fn parse_country_code(field: &str, raw: &str) -> Result<u16, FieldError> {
 }
 
 /// Parses a number that may carry its own "+CC"; without one it is read as Norwegian.
-fn parse_full(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
+fn parse_full(field: &str, raw: &str) -> Result<ValidNumber, FieldError> {
     let text = raw;
     if text.is_empty() || text.chars().count() > 20 || text.trim() != text {
         return Err(telephone_error(
@@ -98,17 +99,19 @@ fn parse_full(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
             raw,
         ));
     }
-    let number = PHONE_NUMBER_UTIL
-        .parse(text, Some(Region::NO))
-        .map_err(|_| telephone_error(field, format!("{field} is not a telephone number"), raw))?;
-    if !number.is_valid() {
-        return Err(telephone_error(
+    match read_number(text, Some(HOME_REGION)) {
+        Reading::Valid { country_code, e164 } => Ok(ValidNumber { country_code, e164 }),
+        Reading::Invalid => Err(telephone_error(
             field,
             format!("{field} is not a valid telephone number"),
             raw,
-        ));
+        )),
+        Reading::NotANumber => Err(telephone_error(
+            field,
+            format!("{field} is not a telephone number"),
+            raw,
+        )),
     }
-    Ok(number)
 }
 
 impl MobileNumber {
@@ -140,21 +143,25 @@ impl MobileNumber {
             (Some(cc), Some(n)) => {
                 let code = parse_country_code("countryCode", cc)?;
                 let digits = national_digits(n)?;
-                let number = PHONE_NUMBER_UTIL.parse(format!("+{code}{digits}"), None).map_err(|_| {
-                    telephone_error(
-                        "telephoneNumberNoCountryCode",
-                        "telephoneNumberNoCountryCode is not a telephone number",
-                        n,
-                    )
-                })?;
-                if !number.is_valid() {
-                    return Err(telephone_error(
-                        "telephoneNumberNoCountryCode",
-                        format!("+{code} {digits} is not a valid telephone number"),
-                        n,
-                    ));
+                match read_number(&format!("+{code}{digits}"), None) {
+                    Reading::Valid { country_code, e164 } => {
+                        Some(Self::from_number(&ValidNumber { country_code, e164 }))
+                    }
+                    Reading::Invalid => {
+                        return Err(telephone_error(
+                            "telephoneNumberNoCountryCode",
+                            format!("+{code} {digits} is not a valid telephone number"),
+                            n,
+                        ));
+                    }
+                    Reading::NotANumber => {
+                        return Err(telephone_error(
+                            "telephoneNumberNoCountryCode",
+                            "telephoneNumberNoCountryCode is not a telephone number",
+                            n,
+                        ));
+                    }
                 }
-                Some(Self::from_number(&number))
             }
         };
         let old = deprecated_full
@@ -209,8 +216,8 @@ impl MobileNumber {
         &self.e164
     }
 
-    fn from_number(number: &PhoneNumber) -> Self {
-        let e164 = e164(number);
+    fn from_number(number: &ValidNumber) -> Self {
+        let e164 = number.e164.clone();
         let code = number.country_code;
         let prefix = format!("+{code}");
         let national = e164.strip_prefix(&prefix).unwrap_or(&e164).to_string();
