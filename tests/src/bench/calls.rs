@@ -24,6 +24,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+use futures::future::{BoxFuture, FutureExt, Shared};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -204,23 +205,41 @@ pub fn recording_client(base: &Client, recorder: &Recorder) -> Client {
     Client::from_conf(config)
 }
 
-/// Calls that ran at the same time: each group starts once the previous one has ended.
-pub fn concurrent_groups(calls: &[Call]) -> Vec<Vec<Call>> {
-    let mut groups: Vec<Vec<Call>> = Vec::new();
-    let mut group_end: Option<Instant> = None;
-    for call in calls {
-        match (groups.last_mut(), group_end) {
-            (Some(group), Some(end)) if call.start < end => {
-                group.push(call.clone());
-                group_end = Some(end.max(call.end));
+/// For each call (in the order they started), the earlier calls that had ended when it
+/// started: what it waited for, as far as the recording shows. Calls that overlapped wait for
+/// none of each other; a call made after another ended waits for it.
+pub fn waits(calls: &[Call]) -> Vec<Vec<usize>> {
+    calls
+        .iter()
+        .map(|call| {
+            calls
+                .iter()
+                .enumerate()
+                .filter(|(_, earlier)| earlier.end <= call.start)
+                .map(|(j, _)| j)
+                .collect()
+        })
+        .collect()
+}
+
+/// The time during which at least one of the calls was under way: calls made at once count
+/// once.
+pub fn time_in_calls(calls: &[Call]) -> Duration {
+    let mut spans: Vec<(Instant, Instant)> = calls.iter().map(|c| (c.start, c.end)).collect();
+    spans.sort();
+    let mut total = Duration::ZERO;
+    let mut open: Option<(Instant, Instant)> = None;
+    for (start, end) in spans {
+        open = match open {
+            Some((from, to)) if start <= to => Some((from, to.max(end))),
+            Some((from, to)) => {
+                total += to.saturating_duration_since(from);
+                Some((start, end))
             }
-            _ => {
-                groups.push(vec![call.clone()]);
-                group_end = Some(call.end);
-            }
-        }
+            None => Some((start, end)),
+        };
     }
-    groups
+    total + open.map_or(Duration::ZERO, |(from, to)| to.saturating_duration_since(from))
 }
 
 /// Requests per operation name.
@@ -587,7 +606,10 @@ async fn stored_sizes(client: &Client, calls: &[Call], tables: &Tables) -> Sizes
     sizes
 }
 
-/// Sends the recorded calls again, group by group, each group's calls at once, and times it.
+/// A replayed call, which the calls that waited for it in the recording wait for too.
+type Sent<'a> = Shared<BoxFuture<'a, (Replayed, Option<String>)>>;
+
+/// Sends the recorded calls again, each once the calls it waited for are answered, and times it.
 /// With `capacity`, first reads (untimed) the items the writes target, to price the writes.
 pub async fn replay(client: &Client, calls: &[Call], tables: &Tables, capacity: bool) -> Replayed {
     let mut total = Replayed::default();
@@ -596,23 +618,64 @@ pub async fn replay(client: &Client, calls: &[Call], tables: &Tables, capacity: 
     } else {
         Sizes::new()
     };
+    let mut calls = calls.to_vec();
+    calls.sort_by_key(|c| c.start);
     let start = Instant::now();
-    for group in concurrent_groups(calls) {
-        let results = futures::future::join_all(group.iter().map(|c| send(client, &c.request, tables, &stored))).await;
-        for (call, (r, error)) in group.iter().zip(results) {
-            total.read_units += r.read_units;
-            total.write_units += r.write_units;
-            match error {
-                None => {}
-                // The handler's request failed too (a condition that did not hold): expected.
-                Some(_) if !call.ok => {}
-                Some(e) => {
-                    total.failed += 1;
-                    tracing::warn!(error = %e, "a replayed request failed");
-                }
+    // Each call is sent once the calls it waited for in the recording are answered: a handler
+    // that made two calls at once and a third after them is replayed the same way.
+    let mut sent: Vec<Sent<'_>> = Vec::new();
+    for (call, waited) in calls.iter().zip(waits(&calls)) {
+        let before: Vec<_> = waited.iter().filter_map(|j| sent.get(*j).cloned()).collect();
+        let stored = &stored;
+        sent.push(
+            async move {
+                futures::future::join_all(before).await;
+                send(client, &call.request, tables, stored).await
+            }
+            .boxed()
+            .shared(),
+        );
+    }
+    let results = futures::future::join_all(sent).await;
+    total.elapsed = start.elapsed();
+    for (call, (r, error)) in calls.iter().zip(results) {
+        total.read_units += r.read_units;
+        total.write_units += r.write_units;
+        match error {
+            None => {}
+            // The handler's request failed too (a condition that did not hold): expected.
+            Some(_) if !call.ok => {}
+            Some(e) => {
+                total.failed += 1;
+                tracing::warn!(error = %e, "a replayed request failed");
             }
         }
     }
-    total.elapsed = start.elapsed();
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(start_ms: u64, end_ms: u64, origin: Instant) -> Call {
+        Call {
+            request: Request::Other("test"),
+            start: origin + Duration::from_millis(start_ms),
+            end: origin + Duration::from_millis(end_ms),
+            attempts: 1,
+            ok: true,
+        }
+    }
+
+    #[test]
+    fn a_call_waits_for_the_calls_that_had_ended_when_it_started() {
+        let o = Instant::now();
+        // Two at once, a third after the shorter one, a fourth after all.
+        let calls = [call(0, 10, o), call(0, 4, o), call(5, 9, o), call(10, 12, o)];
+        assert_eq!(waits(&calls), vec![vec![], vec![], vec![1], vec![0, 1, 2]]);
+        assert_eq!(time_in_calls(&calls), Duration::from_millis(12));
+        let apart = [call(0, 2, o), call(5, 6, o)];
+        assert_eq!(time_in_calls(&apart), Duration::from_millis(3));
+    }
 }

@@ -145,13 +145,13 @@ impl Credentials {
     /// [`DomainError::WrongCredentials`] after the same reads and one Argon2 verification.
     pub async fn sign_in(&self, org: OrganisationId, sign_in: SignIn) -> Result<Customer, DomainError> {
         let key = AttemptKey::Email(sign_in.email.key());
-        self.count(org, &key).await?;
         let now = self.profiles.now();
-        let candidate = self
-            .hashes
-            .sign_in_candidate(org, &sign_in.email.key())
-            .await?
-            .filter(|(c, _)| !c.is_expired(now) && c.can_sign_in());
+        // The attempt is counted while the profile is read: no password is checked before
+        // both are done, and the two round trips take the time of one.
+        let email = sign_in.email.key();
+        let (counted, candidate) = tokio::join!(self.count(org, &key), self.hashes.sign_in_candidate(org, &email));
+        counted?;
+        let candidate = candidate?.filter(|(c, _)| !c.is_expired(now) && c.can_sign_in());
         let (customer, hash) = match candidate {
             Some((c, hash)) => (Some(c), hash),
             None => (None, None),
@@ -167,7 +167,6 @@ impl Credentials {
         let Some(current) = customer else {
             return Err(DomainError::WrongCredentials);
         };
-        self.attempts.clear_attempts(org, &key).await?;
         // Record the sign-in, upgrading the hash if the parameters changed since it was made.
         let rehash = match hash {
             Some(h) if self.hasher.needs_rehash(&h) => Some(self.hasher.hash_password(sign_in.password).await?),
@@ -176,13 +175,19 @@ impl Credentials {
         let mut next = current.bumped();
         next.last_sign_in_at = Some(now);
         next.last_sign_in_from = sign_in.from;
-        let change = Change {
+        let changes = [Change {
             previous: &current,
             next: &next,
             password: rehash.as_ref(),
             growth: Growth::Record,
-        };
-        match self.profiles.writes.write(&[change], &[], now).await {
+        }];
+        // Clearing the attempts and recording the sign-in touch different items: both at once.
+        let (cleared, recorded) = tokio::join!(
+            self.attempts.clear_attempts(org, &key),
+            self.profiles.writes.write(&changes, &[], now)
+        );
+        cleared?;
+        match recorded {
             Ok(()) => {
                 tracing::info!(customer_number = %current.customer_number, rehashed = rehash.is_some(), "signed in");
                 Ok(next)
