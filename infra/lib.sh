@@ -6,24 +6,12 @@ FUNCTIONS=(profiles temporary-profiles credentials customer-accounts preferences
 # Built with the cargo profile `release-speed` instead of `release` (size): the function that
 # hashes passwords, optimised by the pipeline of opt-level 2 (Cargo.toml).
 SPEED_FUNCTIONS=(credentials)
-# What that build adds to RUSTFLAGS: an inline threshold of 0, so the level-2 pipeline does not
-# grow the code that carries no size attribute of its own (std, prebuilt at 3); Argon2's inner
-# function is marked to be inlined always. 3.05 MB without it, 2.97 MB with it (zipped).
-SPEED_RUSTFLAGS="-C llvm-args=-inline-threshold=0"
 
 # The cargo profile a function is built with.
 profile_of() {
   local f
   for f in "${SPEED_FUNCTIONS[@]}"; do [ "$f" = "$1" ] && { echo release-speed; return; }; done
   echo release
-}
-
-# The RUSTFLAGS a cargo profile of ours is built with: the caller's, and the speed build's own.
-rustflags_of() {
-  case "$1" in
-    release-speed) echo "${RUSTFLAGS:+$RUSTFLAGS }$SPEED_RUSTFLAGS" ;;
-    *) echo "${RUSTFLAGS:-}" ;;
-  esac
 }
 
 # Where cargo lambda puts the packages (<dir>/<function>/bootstrap.zip).

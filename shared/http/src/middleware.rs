@@ -1,6 +1,6 @@
 //! Layers every function wraps its router in: correlation id in and out, a tracing span per
 //! request (the route template, never the raw path, which can hold personal data), the
-//! request's deadline, panics caught, errors rendered as the contract's ErrorResponse, and one
+//! request's deadline, panics caught where they unwind, errors rendered as the contract's ErrorResponse, and one
 //! metrics line per request.
 
 use crate::error::ApiError;
@@ -77,6 +77,9 @@ fn lambda_time_left(deadline_ms: u64, now_ms: u128) -> Option<Duration> {
 /// Wraps a function's router in the contract's layers.
 pub fn with_contract_layers(router: Router, scope: RequestScope) -> Router {
     router
+        // Where panics unwind (debug builds: the local stack and the tests) a panicking handler
+        // answers 500. Release builds abort instead (Cargo.toml): the instance ends, and Lambda
+        // answers the request with an error.
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             ApiError(WireError::internal("a handler panicked")).into_response()
         }))
