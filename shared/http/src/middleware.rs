@@ -1,7 +1,7 @@
 //! Layers every function wraps its router in: correlation id in and out, a tracing span per
 //! request (the route template, never the raw path, which can hold personal data), the
-//! request's deadline, panics caught where they unwind, errors rendered as the contract's ErrorResponse, and one
-//! metrics line per request.
+//! request's deadline, panics caught where they unwind, errors rendered as the contract's
+//! ErrorResponse, and one metrics line per request.
 
 use crate::error::ApiError;
 use axum::Router;
