@@ -28,9 +28,10 @@ fn calendar_date(text: &str) -> Option<NaiveDate> {
     if !shape {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|d| YEARS.contains(&d.year()))
+    // The shape is checked: the digits are read as they stand, without a format string.
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?).filter(|d| YEARS.contains(&d.year()))
 }
 
 /// An RFC 3339 date-time whose year has four digits before and after conversion to UTC.
@@ -125,6 +126,19 @@ impl DateOfBirth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Read digit by digit, a calendar date is the date chrono's format parser reads.
+        #[test]
+        fn a_calendar_date_reads_as_chronos_parser_reads_it(
+            year in 0u32..10_000, month in 0u32..14, day in 0u32..33, noise in "[0-9]{10}"
+        ) {
+            for text in [format!("{year:04}-{month:02}-{day:02}"), format!("{}-{}-{}", &noise[..4], &noise[4..6], &noise[6..8])] {
+                let chrono = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok().filter(|d| YEARS.contains(&d.year()));
+                proptest::prop_assert_eq!(calendar_date(&text), chrono, "{}", text);
+            }
+        }
+    }
 
     #[test]
     fn instants_accept_dates_and_date_times_in_four_digit_years() {

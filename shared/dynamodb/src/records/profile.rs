@@ -71,6 +71,24 @@ fn opt_instant(t: &Option<DateTime<Utc>>) -> Option<String> {
     t.as_ref().map(format_instant)
 }
 
+/// What a stamp's parts are called in a fault: written out, not formatted for every read.
+struct StampNames {
+    by: &'static str,
+    channel: &'static str,
+    at: &'static str,
+}
+
+const CREATED: StampNames = StampNames {
+    by: "created.by",
+    channel: "created.channel",
+    at: "created.at",
+};
+const CHANGED: StampNames = StampNames {
+    by: "changed.by",
+    channel: "changed.channel",
+    at: "changed.at",
+};
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StampRecord {
@@ -88,10 +106,10 @@ impl StampRecord {
         }
     }
 
-    fn read(&self, r: &mut Reader, field: &str) -> Option<ChangeStamp> {
-        let by = r.take(Actor::parse(&format!("{field}.by"), &self.by));
-        let channel = r.take(Channel::parse(&format!("{field}.channel"), &self.channel));
-        let at = r.instant(&format!("{field}.at"), &self.at);
+    fn read(&self, r: &mut Reader, names: &StampNames) -> Option<ChangeStamp> {
+        let by = r.take(Actor::parse(names.by, &self.by));
+        let channel = r.take(Channel::parse(names.channel, &self.channel));
+        let at = r.instant(names.at, &self.at);
         Some(ChangeStamp {
             by: by?,
             channel: channel?,
@@ -550,8 +568,8 @@ impl ProfileRecord {
             .filter_map(|n| r.take(CustomerNumber::parse("relatedCustomerNumbers", *n)))
             .collect();
         let merged_into = r.opt(self.merged_into.map(|v| CustomerNumber::parse("mergedInto", v)));
-        let created = self.created.read(&mut r, "created");
-        let changed = self.changed.read(&mut r, "changed");
+        let created = self.created.read(&mut r, &CREATED);
+        let changed = self.changed.read(&mut r, &CHANGED);
         let version = r.take(Version::parse("version", self.version));
         let postal_addresses: Vec<PostalAddress> =
             self.postal_addresses.iter().filter_map(|a| a.read(&mut r)).collect();
