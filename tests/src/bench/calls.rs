@@ -277,6 +277,8 @@ pub struct Tables {
 #[derive(Debug, Clone, Default)]
 pub struct Replayed {
     pub elapsed: Duration,
+    /// Of `elapsed`, the pause made where the handler waited longest (see [`replay`]).
+    pub paused: Duration,
     /// Requests that failed in the replay although they succeeded for the handler.
     pub failed: u32,
     pub read_units: f64,
@@ -611,7 +613,16 @@ type Sent<'a> = Shared<BoxFuture<'a, (Replayed, Option<String>)>>;
 
 /// Sends the recorded calls again, each once the calls it waited for are answered, and times it.
 /// With `capacity`, first reads (untimed) the items the writes target, to price the writes.
-pub async fn replay(client: &Client, calls: &[Call], tables: &Tables, capacity: bool) -> Replayed {
+/// With `pause`, runs it where the handler waited longest between its calls (an operation's own
+/// computation, such as a password hash), so the replay is the operation less the handler
+/// around it; the time it took is in [`Replayed::paused`] and in the elapsed time.
+pub async fn replay(
+    client: &Client,
+    calls: &[Call],
+    tables: &Tables,
+    capacity: bool,
+    pause: Option<&(dyn Fn() + Sync)>,
+) -> Replayed {
     let mut total = Replayed::default();
     let stored = if capacity {
         stored_sizes(client, calls, tables).await
@@ -620,23 +631,16 @@ pub async fn replay(client: &Client, calls: &[Call], tables: &Tables, capacity: 
     };
     let mut calls = calls.to_vec();
     calls.sort_by_key(|c| c.start);
+    let at = pause.map_or(calls.len(), |_| longest_wait(&calls));
+    let (before, after) = calls.split_at(at.min(calls.len()));
     let start = Instant::now();
-    // Each call is sent once the calls it waited for in the recording are answered: a handler
-    // that made two calls at once and a third after them is replayed the same way.
-    let mut sent: Vec<Sent<'_>> = Vec::new();
-    for (call, waited) in calls.iter().zip(waits(&calls)) {
-        let before: Vec<_> = waited.iter().filter_map(|j| sent.get(*j).cloned()).collect();
-        let stored = &stored;
-        sent.push(
-            async move {
-                futures::future::join_all(before).await;
-                send(client, &call.request, tables, stored).await
-            }
-            .boxed()
-            .shared(),
-        );
+    let mut results = send_all(client, before, tables, &stored).await;
+    if let Some(pause) = pause {
+        let paused = Instant::now();
+        pause();
+        total.paused = paused.elapsed();
     }
-    let results = futures::future::join_all(sent).await;
+    results.extend(send_all(client, after, tables, &stored).await);
     total.elapsed = start.elapsed();
     for (call, (r, error)) in calls.iter().zip(results) {
         total.read_units += r.read_units;
@@ -652,6 +656,43 @@ pub async fn replay(client: &Client, calls: &[Call], tables: &Tables, capacity: 
         }
     }
     total
+}
+
+/// Sends calls (in the order they started), each once the calls it waited for are answered: a
+/// handler that made two calls at once and a third after them is replayed the same way.
+async fn send_all(client: &Client, calls: &[Call], tables: &Tables, stored: &Sizes) -> Vec<(Replayed, Option<String>)> {
+    let mut sent: Vec<Sent<'_>> = Vec::new();
+    for (call, waited) in calls.iter().zip(waits(calls)) {
+        let before: Vec<_> = waited.iter().filter_map(|j| sent.get(*j).cloned()).collect();
+        sent.push(
+            async move {
+                futures::future::join_all(before).await;
+                send(client, &call.request, tables, stored).await
+            }
+            .boxed()
+            .shared(),
+        );
+    }
+    futures::future::join_all(sent).await
+}
+
+/// Where, in calls ordered by start, the handler waited longest with none under way: the index
+/// of the call after that wait (the number of calls when there is none).
+pub fn longest_wait(calls: &[Call]) -> usize {
+    let mut ended: Option<Instant> = None;
+    let mut best: Option<(Duration, usize)> = None;
+    for (i, call) in calls.iter().enumerate() {
+        if let Some(end) = ended
+            && call.start > end
+        {
+            let wait = call.start.saturating_duration_since(end);
+            if best.is_none_or(|(longest, _)| wait > longest) {
+                best = Some((wait, i));
+            }
+        }
+        ended = Some(ended.map_or(call.end, |e| e.max(call.end)));
+    }
+    best.map_or(calls.len(), |(_, i)| i)
 }
 
 #[cfg(test)]
@@ -677,5 +718,22 @@ mod tests {
         assert_eq!(time_in_calls(&calls), Duration::from_millis(12));
         let apart = [call(0, 2, o), call(5, 6, o)];
         assert_eq!(time_in_calls(&apart), Duration::from_millis(3));
+    }
+
+    #[test]
+    fn the_longest_wait_is_found_between_calls_none_of_which_is_under_way() {
+        let o = Instant::now();
+        // A sign-in: two reads at once, a hash, two writes at once; a short wait before.
+        let calls = [
+            call(0, 3, o),
+            call(0, 1, o),
+            call(1, 2, o),
+            call(30, 32, o),
+            call(30, 31, o),
+        ];
+        assert_eq!(longest_wait(&calls), 3);
+        let overlapping = [call(0, 10, o), call(5, 20, o)];
+        assert_eq!(longest_wait(&overlapping), 2, "no wait: nothing after");
+        assert_eq!(longest_wait(&[call(0, 1, o), call(4, 5, o), call(6, 7, o)]), 1);
     }
 }
