@@ -27,7 +27,7 @@
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, StreamSpecification, WriteRequest};
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, Request};
 use customers_domain::clock::SystemClock;
 use customers_domain::credentials::{PasswordHasher, time_spent_verifying};
 use customers_domain::values::Password;
@@ -171,7 +171,6 @@ struct Harness {
 }
 
 struct Sample {
-    status: StatusCode,
     body: Value,
     handler: Duration,
     raw: Duration,
@@ -186,9 +185,9 @@ struct Sample {
 }
 
 impl Harness {
-    /// A request, and its calls replayed; with `pause`, the replay runs it where the handler
-    /// waited longest between its calls.
-    async fn request_pausing(
+    /// A request that must succeed, and its calls replayed; with `pause`, the replay runs it
+    /// where the handler waited longest between its calls.
+    async fn ok_pausing(
         &self,
         method: &Method,
         path: &str,
@@ -219,9 +218,10 @@ impl Harness {
         let verifying = time_spent_verifying().saturating_sub(verifying);
         let recorded = self.recorder.take();
         let replayed = calls::replay(&self.client, &recorded, &self.tables, true, pause).await;
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {path} answered {status}: {body}");
         Sample {
-            status,
-            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            body,
             handler,
             raw: replayed.elapsed,
             paused: replayed.paused,
@@ -236,24 +236,6 @@ impl Harness {
     /// A request that must succeed.
     async fn ok(&self, method: &Method, path: &str, body: Option<&Value>) -> Sample {
         self.ok_pausing(method, path, body, None).await
-    }
-
-    /// [`Self::request_pausing`] for a request that must succeed.
-    async fn ok_pausing(
-        &self,
-        method: &Method,
-        path: &str,
-        body: Option<&Value>,
-        pause: Option<&(dyn Fn() + Sync)>,
-    ) -> Sample {
-        let s = self.request_pausing(method, path, body, pause).await;
-        assert!(
-            s.status.is_success(),
-            "{method} {path} answered {}: {}",
-            s.status,
-            s.body
-        );
-        s
     }
 }
 
