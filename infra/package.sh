@@ -24,7 +24,7 @@ for profile in release release-speed; do
   for f in "${FUNCTIONS[@]}"; do [ "$(profile_of "$f")" = "$profile" ] && bins+=(--bin "$f"); done
   [ ${#bins[@]} -gt 0 ] || continue
   say "building ${bins[*]} for $ARCH ($triple), profile $profile"
-  cargo lambda build --profile "$profile" --output-format zip --target "$triple" "${bins[@]}"
+  RUSTFLAGS="$(package_rustflags "$ARCH")" cargo lambda build --profile "$profile" --output-format zip --target "$triple" "${bins[@]}"
 done
 
 printf '%-20s %12s %8s\n' function bytes MB

@@ -86,7 +86,7 @@ EOF
 cat >"$STUBS/cargo" <<'EOF'
 #!/usr/bin/env bash
 # A fake cargo whose `cargo lambda build` writes small stand-in packages.
-echo "cargo $*" >>"$FAKE_STATE/calls"
+echo "cargo $*${RUSTFLAGS:+ [RUSTFLAGS=$RUSTFLAGS]}" >>"$FAKE_STATE/calls"
 [ "$1" = lambda ] || { echo "fake cargo: unexpected call: $*" >&2; exit 2; }
 [ -z "${FAKE_NO_CARGO_LAMBDA:-}" ] || { echo "error: no such command: \`lambda\`" >&2; exit 101; }
 case "$2" in
@@ -141,7 +141,7 @@ run() {
     FAKE_RUSTLIB="$WORK/rustlib" FAKE_TARGETS="${FAKE_TARGETS:-x86_64-unknown-linux-gnu}" \
     CARGO_TARGET_DIR="$WORK/target" FAKE_CREDENTIALS="${FAKE_CREDENTIALS:-yes}" \
     FAKE_NO_CARGO_LAMBDA="${FAKE_NO_CARGO_LAMBDA:-}" FAKE_NO_CHANGES="${FAKE_NO_CHANGES:-}" \
-    bash "infra/$script" "$@") </dev/null >"$WORK/out" 2>&1
+    ${CALLER_RUSTFLAGS:+RUSTFLAGS="$CALLER_RUSTFLAGS"} bash "infra/$script" "$@") </dev/null >"$WORK/out" 2>&1
 }
 
 failures=0
@@ -205,8 +205,14 @@ CASE="package builds every function, the hashing one for speed, and prints each 
 reset
 succeeds package.sh
 called "cargo lambda build --profile release --output-format zip --target x86_64-unknown-linux-gnu --bin profiles --bin temporary-profiles --bin customer-accounts --bin preferences --bin change-events"
-called "cargo lambda build --profile release-speed --output-format zip --target x86_64-unknown-linux-gnu --bin credentials"
+called "cargo lambda build --profile release-speed --output-format zip --target x86_64-unknown-linux-gnu --bin credentials \\[RUSTFLAGS=-C relocation-model=static\\]$"
 grep -qE '^credentials +14 +0\.0$' "$WORK/out" || fail "no size line for credentials"
+done_case
+
+CASE="package keeps the caller's RUSTFLAGS after its own"
+reset
+CALLER_RUSTFLAGS="-C target-cpu=haswell" succeeds package.sh
+called "cargo lambda build --profile release .*--bin change-events \\[RUSTFLAGS=-C relocation-model=static -C target-cpu=haswell\\]$"
 done_case
 
 CASE="deploy --plan creates and shows a change set, never executes it, and leaves nothing"

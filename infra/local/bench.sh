@@ -53,12 +53,13 @@ if [ "$("$VENV/bin/python" -c 'import matplotlib; print(matplotlib.__version__)'
 fi
 
 # The functions exactly as they are deployed, and the benchmark with the hello-world references,
-# all by cargo lambda with the same release profile.
+# all by cargo lambda with the same release profile and compiler flags (infra/lib.sh).
 log "building the Lambda packages (infra/package.sh)"
 "$ROOT/infra/package.sh"
 log "building the benchmark and the hello-world references"
-cargo lambda build --release --target "$TRIPLE" --output-format zip --bin hello-lambda --bin hello-lambda-http
-cargo lambda build --release --target "$TRIPLE" --bin bench
+RUSTFLAGS="$(package_rustflags x86_64)" cargo lambda build --release --target "$TRIPLE" --output-format zip \
+  --bin hello-lambda --bin hello-lambda-http
+RUSTFLAGS="$(package_rustflags x86_64)" cargo lambda build --release --target "$TRIPLE" --bin bench
 
 trap stop_started EXIT INT TERM
 start_dynamodb "$DYNAMODB_PORT"
