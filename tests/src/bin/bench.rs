@@ -33,6 +33,7 @@ use customers_domain::credentials::{PasswordHasher, time_spent_verifying};
 use customers_domain::values::Password;
 use customers_dynamodb::DynamoStore;
 use customers_http::{AuthConfig, Settings};
+use customers_telemetry::metrics::{MetricsSink, RequestMetrics};
 use customers_tests::app::{Gateway, ensure_table, routers};
 use customers_tests::bench::calls::{self, Call, Recorder, Request as DbRequest, Tables};
 use customers_tests::bench::events;
@@ -1345,6 +1346,30 @@ fn save(out: &std::path::Path, figures: &Value) {
         .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }
 
+/// The in-process handlers' request lines, each written to `requests.log` in one write as a
+/// function writes it to its standard output, so that the terminal shows the table alone.
+struct RequestLines(std::sync::Mutex<std::fs::File>);
+
+impl RequestLines {
+    fn open(logs: &std::path::Path) -> Self {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(logs.join("requests.log"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Self(std::sync::Mutex::new(file))
+    }
+}
+
+impl MetricsSink for RequestLines {
+    fn emit(&self, metrics: &RequestMetrics) {
+        use std::io::Write;
+        if let Ok(mut file) = self.0.lock() {
+            let _ = file.write_all(&metrics.line());
+        }
+    }
+}
+
 fn telemetry(logs: &std::path::Path) {
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -1382,7 +1407,9 @@ async fn main() {
         issuer: customers_tests::issuer::ISSUER.to_string(),
         audience: customers_tests::issuer::AUDIENCE.to_string(),
     };
-    let settings = Settings::new(auth, Arc::new(SystemClock), 100).unwrap_or_else(|e| panic!("{e}"));
+    let settings = Settings::new(auth, Arc::new(SystemClock), 100)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_metrics(Arc::new(RequestLines::open(&a.logs)));
     let store = Arc::new(DynamoStore::new(client.clone(), tables.main.clone()));
     let org = customers_tests::app::unique_org();
     let token = customers_tests::issuer::token(org, 24 * 3600).unwrap_or_else(|e| panic!("{e}"));
