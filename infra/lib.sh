@@ -39,10 +39,11 @@ use_stage() {
 # The compiler flags of a Lambda package build for architecture $1, before any RUSTFLAGS of the
 # caller's. x86_64 links a position-dependent executable: a position-independent one carries
 # 28,000 relocations (680 KB) that the loader applies at every cold start, writing 600 KB of
-# tables into private pages; without them `profiles` starts in 0.15x less of hello-world's time,
-# peaks 1.2 MB lower and is 0.8 MB smaller (docs/performance.md). The executable's own addresses
-# are then fixed (the libraries, stack and heap are still placed at random). arm64 keeps the
-# default: its target is not installed where this was measured.
+# tables into private pages. Without them `profiles` reaches its first event in 1.15x
+# hello-world's time instead of 1.30x, peaks 1.1 MB lower and is 0.8 MB smaller
+# (docs/performance.md). The executable's own addresses are then fixed (the libraries, stack and
+# heap are still placed at random). arm64 keeps the default: its target is not installed where
+# this was measured.
 package_rustflags() {
   local flags=""
   [ "$1" = x86_64 ] && flags="-C relocation-model=static"

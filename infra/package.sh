@@ -19,12 +19,16 @@ triple="$(target_triple "$ARCH")"
 check_build_prerequisites "$ARCH"
 cd "$INFRA_ROOT"
 
+# Set only when there are flags: a RUSTFLAGS set, even empty, hides any rustflags in cargo's config.
+flags="$(package_rustflags "$ARCH")"
+[ -z "$flags" ] || export RUSTFLAGS="$flags"
+
 for profile in release release-speed; do
   bins=()
   for f in "${FUNCTIONS[@]}"; do [ "$(profile_of "$f")" = "$profile" ] && bins+=(--bin "$f"); done
   [ ${#bins[@]} -gt 0 ] || continue
   say "building ${bins[*]} for $ARCH ($triple), profile $profile"
-  RUSTFLAGS="$(package_rustflags "$ARCH")" cargo lambda build --profile "$profile" --output-format zip --target "$triple" "${bins[@]}"
+  cargo lambda build --profile "$profile" --output-format zip --target "$triple" "${bins[@]}"
 done
 
 printf '%-20s %12s %8s\n' function bytes MB
