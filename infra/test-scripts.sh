@@ -104,6 +104,12 @@ case "$2" in
 esac
 EOF
 
+cat >"$STUBS/zig" <<'EOF'
+#!/usr/bin/env bash
+# A fake zig, the linker of a build for another architecture.
+echo 0.13.0
+EOF
+
 cat >"$STUBS/rustc" <<'EOF'
 #!/usr/bin/env bash
 # A fake rustc on an x86_64 Linux host with the targets in $FAKE_TARGETS installed.
@@ -207,6 +213,13 @@ succeeds package.sh
 called "cargo lambda build --profile release --output-format zip --target x86_64-unknown-linux-gnu --bin profiles --bin temporary-profiles --bin customer-accounts --bin preferences --bin change-events"
 called "cargo lambda build --profile release-speed --output-format zip --target x86_64-unknown-linux-gnu --bin credentials \\[RUSTFLAGS=-C relocation-model=static\\]$"
 grep -qE '^credentials +14 +0\.0$' "$WORK/out" || fail "no size line for credentials"
+done_case
+
+CASE="package for arm64 links with the target's defaults: no flags of its own"
+reset
+FAKE_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu" succeeds package.sh --arch arm64
+called "cargo lambda build --profile release --output-format zip --target aarch64-unknown-linux-gnu .*--bin change-events$"
+called "cargo lambda build --profile release-speed --output-format zip --target aarch64-unknown-linux-gnu --bin credentials$"
 done_case
 
 CASE="package keeps the caller's RUSTFLAGS after its own"
