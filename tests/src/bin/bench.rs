@@ -287,29 +287,12 @@ impl Measured {
         let total: f64 = per_op.values().sum();
         // Each request less its own time inside Argon2: the handler's own work beside its calls.
         let without_hash = (!self.hashing.is_empty()).then(|| {
-            let rest: Vec<Duration> = self
-                .handler
-                .iter()
-                .zip(&self.hashing)
-                .map(|(h, hash)| h.saturating_sub(*hash))
-                .collect();
-            let rest = Summary::of(&rest);
+            let less_hash = each_less(&self.handler, &self.hashing);
+            let rest = Summary::of(&less_hash);
             // What is left of each request less its hash and its calls: the handler's own work.
-            let own: Vec<Duration> = self
-                .handler
-                .iter()
-                .zip(&self.hashing)
-                .zip(&self.in_calls)
-                .map(|((h, hash), calls)| h.saturating_sub(*hash).saturating_sub(*calls))
-                .collect();
+            let own = each_less(&less_hash, &self.in_calls);
             // The replay less its own hash: the raw calls alone.
-            let calls_alone: Vec<Duration> = self
-                .raw
-                .iter()
-                .zip(&self.paused)
-                .map(|(r, hash)| r.saturating_sub(*hash))
-                .collect();
-            let calls_alone = Summary::of(&calls_alone);
+            let calls_alone = Summary::of(&each_less(&self.raw, &self.paused));
             json!({
                 "handler": rest,
                 "hash": Summary::of(&self.hashing),
@@ -1368,6 +1351,11 @@ impl MetricsSink for RequestLines {
             let _ = file.write_all(&metrics.line());
         }
     }
+}
+
+/// Each duration less its counterpart, pair by pair.
+fn each_less(times: &[Duration], less: &[Duration]) -> Vec<Duration> {
+    times.iter().zip(less).map(|(t, l)| t.saturating_sub(*l)).collect()
 }
 
 fn telemetry(logs: &std::path::Path) {
